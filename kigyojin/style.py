@@ -1,0 +1,43 @@
+"""Colours and sizes used the same way on every page, chart, map and export.
+
+The palette is Okabe–Ito, readable by colour-blind viewers; colour never carries
+meaning alone (legends, labels and tooltips say it in words).
+"""
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "black": "#000000",
+}
+
+# One colour per programme type.
+KIND_COLORS = {
+    "dispatch": OKABE_ITO["blue"],
+    "side_job": OKABE_ITO["orange"],
+    "total": OKABE_ITO["grey"],
+}
+
+# One colour per eligibility verdict as a host.
+VERDICT_COLORS = {
+    "eligible": OKABE_ITO["green"],
+    "ineligible": OKABE_ITO["vermillion"],
+    "ineligible_estimated": OKABE_ITO["yellow"],
+}
+
+# Who approached whom when an agreement began.
+SIDE_COLORS = {
+    "自治体側": OKABE_ITO["blue"],
+    "企業側": OKABE_ITO["orange"],
+    "仲介": OKABE_ITO["green"],
+    "その他": OKABE_ITO["grey"],
+    "回答なし": "#CCCCCC",
+}
+
+# Fonts tried in order wherever Japanese is drawn (charts, map labels, exports).
+FONT_FAMILY = "Noto Sans CJK JP, IPAexGothic, IPAGothic, sans-serif"

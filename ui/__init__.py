@@ -1,0 +1,171 @@
+"""The Streamlit side of the app: language, cached data, sources, errors, downloads.
+
+Pages import this module and `kigyojin`; nothing in `kigyojin` imports streamlit.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+import streamlit as st
+
+from kigyojin import data, exports
+from kigyojin.errors import KigyojinError
+from kigyojin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_language
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def language_switch() -> str:
+    """The language chooser, kept in the URL as `?lang=en` (Japanese is the default).
+
+    Synced by hand rather than with `bind="query-params"`: a bound widget writes its
+    displayed label ("English") to the URL, and links must say `lang=en`.
+    """
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = normalize_language(st.query_params.get("lang"))
+    with st.sidebar:
+        st.segmented_control(
+            "言語 / Language",
+            LANGUAGES,
+            required=True,
+            format_func=LANGUAGE_NAMES.get,
+            key="lang",
+        )
+    current = lang()
+    if current == DEFAULT_LANGUAGE:
+        st.query_params.pop("lang", None)
+    elif st.query_params.get("lang") != current:
+        st.query_params["lang"] = current
+    return current
+
+
+def lang() -> str:
+    """The language of this session's current run."""
+    return normalize_language(st.session_state.get("lang"))
+
+
+def t() -> Translator:
+    """The catalog bound to the current language."""
+    return Translator(lang())
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_table(name: str, path: str, signature: tuple[int, int]) -> pd.DataFrame:
+    return data.load(name)
+
+
+def table(name: str) -> pd.DataFrame:
+    """A validated table, shared by all sessions until its file changes."""
+    path = data.data_dir() / data.TABLES[name].path
+    return _cached_table(name, str(path), data._signature(path))
+
+
+def sources(*keys: str) -> None:
+    """The 出典 line(s) under a figure, one per source key of the catalog."""
+    tr = t()
+    lines = [tr("sources.prefix") + tr(f"sources.{key}") for key in keys]
+    st.caption(plain(*lines))
+
+
+# ASCII punctuation that Markdown (and Streamlit's :emoji: and :colour[...]: syntax)
+# may interpret; a backslash before each makes it literal.
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]<>()#+-.!|~$:=&\"'")
+
+
+def plain(*lines: str) -> str:
+    """Markdown that shows `lines` literally, one per line (for text from data)."""
+    escaped = (
+        "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in line)
+        for line in lines
+    )
+    return "  \n".join(escaped)
+
+
+def show_error(error: Exception) -> None:
+    """A message in the user's language instead of a traceback."""
+    if isinstance(error, KigyojinError):
+        st.error(plain(*error.message(lang()).splitlines()), icon="⚠️")
+    else:
+        logger.exception("unexpected error on a page", exc_info=error)
+        st.error(t()("errors.page_failed"), icon="⚠️")
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run part of a page; a failure becomes a message and the rest keeps working."""
+    try:
+        yield
+    except Exception as error:  # nothing may reach the screen raw
+        show_error(error)
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """A download of exactly `frame`, as CSV that Excel opens in Japanese."""
+    st.download_button(
+        t()("common.download_csv"),
+        exports.to_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )
+
+
+# (script, catalog key of its title, URL path, icon) in the order of the navigation.
+PAGES = (
+    ("pages/overview.py", "common.nav_overview", "overview", ":material/insights:"),
+    ("pages/about.py", "common.nav_about", "about", ":material/info:"),
+)
+
+
+def pages() -> list:
+    """The app's pages, titled in the current language; the first is the landing."""
+    tr = t()
+    return [
+        st.Page(path, title=tr(key), url_path=url, icon=icon, default=index == 0)
+        for index, (path, key, url, icon) in enumerate(PAGES)
+    ]
+
+
+def display_table(
+    frame: pd.DataFrame, labels: dict[str, str], **kwargs
+) -> pd.DataFrame:
+    """`frame` with only the `labels` columns, renamed to their translated titles.
+
+    What is shown is exactly what the CSV download next to it holds.
+    """
+    tr = t()
+    shown = frame[list(labels)].rename(columns={c: tr(k) for c, k in labels.items()})
+    st.dataframe(shown, hide_index=True, **kwargs)
+    return shown
+
+
+def url_choice(widget, label: str, options, *, key: str, default, **kwargs):
+    """A choice widget (selectbox, radio, segmented_control, pills, multiselect) whose
+    value lives in the URL under `key`, so a link restores it.
+
+    The URL holds the option itself (`?measure=companies`), not its displayed label;
+    a value left at `default` is left out, and an unknown value falls back to it.
+    A list `default` makes it a multiple choice, kept as repeated parameters.
+    """
+    options = list(options)
+    by_text = {str(option): option for option in options}
+    multi = isinstance(default, list)
+    if key not in st.session_state:
+        if multi:
+            chosen = [by_text[v] for v in st.query_params.get_all(key) if v in by_text]
+            st.session_state[key] = chosen or list(default)
+        else:
+            st.session_state[key] = by_text.get(st.query_params.get(key), default)
+    value = widget(label, options, key=key, **kwargs)
+    if value == default or value is None or value == []:
+        st.query_params.pop(key, None)
+    elif multi:
+        st.query_params[key] = [str(v) for v in value]
+    else:
+        st.query_params[key] = str(value)
+    return value
