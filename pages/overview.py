@@ -7,7 +7,8 @@ how agreements began, and who is sent. Every number comes from `data/`.
 import streamlit as st
 
 import ui
-from kigyojin import charts, figures, fmt
+from kigyojin import figures, fmt
+from kigyojin.charts import overview as charts
 from kigyojin.i18n import label
 
 tr = ui.t()

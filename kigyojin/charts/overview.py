@@ -1,27 +1,12 @@
-"""Altair chart builders: plain data in, a chart spec out, labels in one language.
-
-Each builder takes the tidy frame the domain functions return and the language, and
-returns an `alt.Chart`; the pages only display it. The specs are tested directly.
-"""
+"""Charts of the overview: trend by type, routes to an agreement, age and gender."""
 
 import altair as alt
 import pandas as pd
 
 from kigyojin import fmt
+from kigyojin.charts import configure
 from kigyojin.i18n import label, translate
-from kigyojin.style import FONT_FAMILY, KIND_COLORS, SIDE_COLORS
-
-# Long Japanese labels are cut to this many characters on an axis; the tooltip
-# always carries the full text.
-AXIS_LABEL_LIMIT = 220
-
-
-def _config(chart: alt.Chart) -> alt.Chart:
-    return (
-        chart.configure(font=FONT_FAMILY)
-        .configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=AXIS_LABEL_LIMIT)
-        .configure_legend(labelFontSize=13, titleFontSize=13, orient="bottom")
-    )
+from kigyojin.style import KIND_COLORS, SIDE_COLORS
 
 
 def trend_chart(trend: pd.DataFrame, measure: str, lang: str) -> alt.Chart:
@@ -73,7 +58,7 @@ def trend_chart(trend: pd.DataFrame, measure: str, lang: str) -> alt.Chart:
         color=alt.value("#222222"),
         opacity=alt.value(1.0),
     )
-    return _config((chart + text).properties(height=320))
+    return configure((chart + text).properties(height=320))
 
 
 def origins_chart(origins: pd.DataFrame, lang: str) -> alt.Chart:
@@ -110,7 +95,7 @@ def origins_chart(origins: pd.DataFrame, lang: str) -> alt.Chart:
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(
         text="share_label:N", color=alt.value("#222222")
     )
-    return _config((bars + text).properties(height=alt.Step(28)))
+    return configure((bars + text).properties(height=alt.Step(28)))
 
 
 def age_gender_chart(frame: pd.DataFrame, dimension: str, lang: str) -> alt.Chart:
@@ -143,4 +128,4 @@ def age_gender_chart(frame: pd.DataFrame, dimension: str, lang: str) -> alt.Char
             ],
         )
     )
-    return _config(bars.properties(height=260))
+    return configure(bars.properties(height=260))
