@@ -17,23 +17,28 @@ from kigyojin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lan
 logger = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+LANGUAGE_KEY = "lang"
+LANGUAGE_WIDGET = "lang_switch"
 
 
 def language_switch() -> str:
     """The language chooser, kept in the URL as `?lang=en` (Japanese is the default).
 
-    Synced by hand rather than with `bind="query-params"`: a bound widget writes its
-    displayed label ("English") to the URL, and links must say `lang=en`.
+    The choice lives in a plain session key, not in the widget's own state, so that it
+    survives page switches; it is synced to the URL by hand rather than with
+    `bind="query-params"`, which would write the displayed label ("English").
     """
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = normalize_language(st.query_params.get("lang"))
+    if LANGUAGE_KEY not in st.session_state:
+        st.session_state[LANGUAGE_KEY] = normalize_language(st.query_params.get("lang"))
+    st.session_state[LANGUAGE_WIDGET] = st.session_state[LANGUAGE_KEY]
     with st.sidebar:
         st.segmented_control(
             "言語 / Language",
             LANGUAGES,
             required=True,
             format_func=LANGUAGE_NAMES.get,
-            key="lang",
+            key=LANGUAGE_WIDGET,
+            on_change=_language_changed,
         )
     current = lang()
     if current == DEFAULT_LANGUAGE:
@@ -43,9 +48,13 @@ def language_switch() -> str:
     return current
 
 
+def _language_changed() -> None:
+    st.session_state[LANGUAGE_KEY] = st.session_state[LANGUAGE_WIDGET]
+
+
 def lang() -> str:
     """The language of this session's current run."""
-    return normalize_language(st.session_state.get("lang"))
+    return normalize_language(st.session_state.get(LANGUAGE_KEY))
 
 
 def t() -> Translator:
