@@ -39,5 +39,18 @@ SIDE_COLORS = {
     "回答なし": "#CCCCCC",
 }
 
+# One colour per field group (kigyojin.fields.GROUPS); the rest in grey.
+FIELD_GROUP_COLORS = {
+    "tourism": OKABE_ITO["orange"],
+    "dx": OKABE_ITO["blue"],
+    "local_products": OKABE_ITO["green"],
+    "migration": OKABE_ITO["purple"],
+    "economy": OKABE_ITO["sky_blue"],
+    "other": OKABE_ITO["grey"],
+}
+
+# National figures beside a sample of public cases: the sample drawn lighter.
+SAMPLE_COLORS = {"national": OKABE_ITO["blue"], "sample": OKABE_ITO["sky_blue"]}
+
 # Fonts tried in order wherever Japanese is drawn (charts, map labels, exports).
 FONT_FAMILY = "Noto Sans CJK JP, IPAexGothic, IPAGothic, sans-serif"
