@@ -133,13 +133,13 @@ def test_wrong_type(data_copy: Path) -> None:
 
 
 def test_counts_must_add_up(data_copy: Path) -> None:
-    """The 15 fields must add up to the 779 people of the deck."""
+    """The 15 fields of FY2023 must add up to that year's 779 people."""
     _rewrite(data_copy / "mic_r5" / "categories.csv", ",24,3\n", ",25,3\n")
     with pytest.raises(DataFileError) as caught:
         data.load("categories")
     assert [p.message("en") for p in caught.value.problems] == [
-        "mic_r5/categories.csv, column “people”: the people add up to 780, not the "
-        "779 in all."
+        "mic_r5/categories.csv, column “people”: FY2023's people add up to 780, not "
+        "the 779 of the national totals."
     ]
 
 
