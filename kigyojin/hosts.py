@@ -1,0 +1,144 @@
+"""The public host records: who hosted whom, when, in which field, and where it says so.
+
+`data/kigyoujin_hosts.csv` holds 116 host–company records gathered from public
+pages: a sample biased toward cases in the news, not the official list. This module
+adds what pages need to filter and count them (the fiscal years a start or end
+falls in, the prefecture, the list of source links) and counts them per
+municipality. The map and the companies page share it.
+"""
+
+import re
+
+import pandas as pd
+
+from kigyojin import data
+
+# "2025-04" (a month) or "FY2025" (a fiscal year); blank where the page did not say.
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_FISCAL_YEAR = re.compile(r"FY(\d{4})")
+# A fiscal year (年度) starts in April.
+FIRST_MONTH_OF_FISCAL_YEAR = 4
+# Several sources in one cell are separated by " ; ".
+SOURCE_SEPARATOR = ";"
+
+COLUMNS = (
+    "code",
+    "pref_code",
+    "pref_name",
+    "name",
+    "company",
+    "type",
+    "field",
+    "start",
+    "end",
+    "start_fiscal_year",
+    "end_fiscal_year",
+    "people",
+    "sources",
+    "source_date",
+    "note",
+)
+
+
+def fiscal_year_of(period: str | None) -> int | None:
+    """The fiscal year of "2025-04" (2025), "2025-03" (2024) or "FY2025" (2025).
+
+    Blank (not known) gives None.
+    """
+    if not period:
+        return None
+    month = _MONTH.fullmatch(period)
+    if month:
+        year, number = int(month[1]), int(month[2])
+        return year if number >= FIRST_MONTH_OF_FISCAL_YEAR else year - 1
+    fiscal = _FISCAL_YEAR.fullmatch(period)
+    if fiscal:
+        return int(fiscal[1])
+    raise ValueError(f"not a month or fiscal year: {period!r}")
+
+
+def source_urls(cell: str | None) -> tuple[str, ...]:
+    """The source links of a record, in the order given."""
+    if not cell:
+        return ()
+    return tuple(part.strip() for part in cell.split(SOURCE_SEPARATOR) if part.strip())
+
+
+def records() -> pd.DataFrame:
+    """Every host record, with its fiscal years, prefecture code and source links.
+
+    Columns: COLUMNS. `start_fiscal_year` and `end_fiscal_year` are Int64, empty
+    where the record does not say; `sources` is a tuple of URLs.
+    """
+    hosts = data.load("hosts")
+    pref_codes = data.load("municipalities").set_index("code")["pref_code"]
+    result = hosts.assign(
+        pref_code=hosts["code"].map(pref_codes),
+        start_fiscal_year=hosts["start"].map(fiscal_year_of).astype("Int64"),
+        end_fiscal_year=hosts["end"].map(fiscal_year_of).astype("Int64"),
+        sources=hosts["source_url"].map(source_urls),
+    )
+    return result[list(COLUMNS)]
+
+
+def filter_records(
+    frame: pd.DataFrame,
+    *,
+    types: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
+    company: str | None = None,
+    fiscal_year: int | None = None,
+    pref_code: str | None = None,
+) -> pd.DataFrame:
+    """The records matching every filter given; an empty filter keeps everything.
+
+    `fiscal_year` keeps the records that started in that fiscal year: a record
+    whose start is not known is left out whenever a year is chosen.
+    """
+    keep = pd.Series(True, index=frame.index)
+    if types:
+        keep &= frame["type"].isin(types)
+    if fields:
+        keep &= frame["field"].isin(fields)
+    if company:
+        keep &= frame["company"] == company
+    if fiscal_year is not None:
+        keep &= frame["start_fiscal_year"].eq(fiscal_year).fillna(False)
+    if pref_code:
+        keep &= frame["pref_code"] == pref_code
+    return frame[keep.astype(bool)]
+
+
+def counts_by_municipality(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality with records in `frame`: how many records and companies.
+
+    Columns: code, pref_code, name, records, companies; most records first, then
+    by code.
+    """
+    grouped = frame.groupby("code", sort=True)
+    counts = pd.DataFrame(
+        {
+            "pref_code": grouped["pref_code"].first(),
+            "name": grouped["name"].first(),
+            "records": grouped.size(),
+            "companies": grouped["company"].nunique(),
+        }
+    ).reset_index()
+    counts = counts.sort_values(["records", "code"], ascending=[False, True])
+    return counts.reset_index(drop=True)
+
+
+def options(frame: pd.DataFrame) -> dict[str, list]:
+    """The values each filter can take in `frame`, in a stable order.
+
+    Keys: types (in the data's order of HOST_TYPES), fields and companies
+    (sorted), fiscal_years (known start years, newest first).
+    """
+    present_types = set(frame["type"])
+    years = frame["start_fiscal_year"].dropna().astype(int).unique()
+    return {
+        "types": [t for t in data.HOST_TYPES if t in present_types],
+        "fields": sorted(frame["field"].dropna().unique()),
+        "companies": sorted(frame["company"].unique()),
+        "fiscal_years": sorted((int(y) for y in years), reverse=True),
+    }

@@ -1,0 +1,117 @@
+"""The public host records: fiscal years, filters and counts per municipality."""
+
+import pandas as pd
+import pytest
+
+from kigyojin import hosts
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("2025-04", 2025),  # April opens the fiscal year
+        ("2025-03", 2024),  # March closes the one before
+        ("2026-01", 2025),
+        ("2025-12", 2025),
+        ("FY2023", 2023),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_fiscal_year_of_a_period(period: str | None, expected: int | None) -> None:
+    """A month falls in the fiscal year that began the April before it."""
+    assert hosts.fiscal_year_of(period) == expected
+
+
+def test_fiscal_year_of_a_malformed_period_is_an_error() -> None:
+    """Anything but YYYY-MM, FYyyyy or blank is refused, not guessed."""
+    with pytest.raises(ValueError, match="2025/04"):
+        hosts.fiscal_year_of("2025/04")
+
+
+def test_source_urls_are_split_on_semicolons() -> None:
+    """Several links in one cell become a tuple, in order, without blanks."""
+    cell = "https://a.example/1 ; https://b.example/2;"
+    assert hosts.source_urls(cell) == ("https://a.example/1", "https://b.example/2")
+    assert hosts.source_urls(None) == ()
+
+
+def test_records_cover_the_shipped_sample() -> None:
+    """116 records in 93 municipalities, each with a prefecture and a source."""
+    records = hosts.records()
+    assert list(records.columns) == list(hosts.COLUMNS)
+    assert len(records) == 116
+    assert records["code"].nunique() == 93
+    assert records["pref_code"].eq(records["code"].str[:2]).all()
+    assert records["sources"].map(len).ge(1).all()
+    assert records["sources"].explode().str.match(r"https?://\S+$").all()
+
+
+def test_records_know_the_fiscal_years_they_state() -> None:
+    """Start and end become fiscal years; blanks stay unknown."""
+    records = hosts.records().set_index(["code", "company"])
+    row = records.loc[("01362", "クロス・ビジネス・プロデューサーズ")]
+    assert (row["start"], row["end"]) == (None, "2026-03")
+    assert pd.isna(row["start_fiscal_year"])
+    assert row["end_fiscal_year"] == 2025
+    known = hosts.records().dropna(subset=["start"])
+    assert known["start_fiscal_year"].notna().all()
+    assert hosts.records()["start_fiscal_year"].isna().sum() == 58
+
+
+def test_filters_combine_and_empty_filters_keep_all() -> None:
+    """Each filter narrows; together they must all hold."""
+    records = hosts.records()
+    assert len(hosts.filter_records(records)) == 116
+    side_jobs = hosts.filter_records(records, types=("副業型",))
+    assert len(side_jobs) == 8
+    assert set(side_jobs["type"]) == {"副業型"}
+    tourism = hosts.filter_records(records, fields=("観光振興",))
+    assert len(tourism) == 27
+    gnavi = hosts.filter_records(records, company="株式会社ぐるなび")
+    assert len(gnavi) == 9
+    both = hosts.filter_records(records, company="株式会社ぐるなび", pref_code="01")
+    assert set(both["pref_code"]) == {"01"}
+    assert 0 < len(both) < len(gnavi)
+
+
+def test_fiscal_year_filter_keeps_records_started_that_year() -> None:
+    """Choosing FY2025 keeps the records that started in it; unknown starts go."""
+    records = hosts.records()
+    fy2025 = hosts.filter_records(records, fiscal_year=2025)
+    assert len(fy2025) == 15
+    assert fy2025["start_fiscal_year"].eq(2025).all()
+    assert fy2025["start"].str.startswith(("2025-", "2026-0", "FY2025")).all()
+
+
+def test_counts_by_municipality() -> None:
+    """厚真町 has the most records (6, from 6 companies); all 116 are counted."""
+    counts = hosts.counts_by_municipality(hosts.records())
+    assert len(counts) == 93
+    assert counts["records"].sum() == 116
+    assert counts.iloc[0].to_dict() == {
+        "code": "01581",
+        "pref_code": "01",
+        "name": "厚真町",
+        "records": 6,
+        "companies": 6,
+    }
+    assert counts["records"].is_monotonic_decreasing
+
+
+def test_counts_of_no_records_are_empty() -> None:
+    """Filters that match nothing give an empty count table, not an error."""
+    none = hosts.filter_records(hosts.records(), company="no such company")
+    counts = hosts.counts_by_municipality(none)
+    assert counts.empty
+    assert list(counts.columns) == ["code", "pref_code", "name", "records", "companies"]
+
+
+def test_options_list_what_the_data_holds() -> None:
+    """Types in their fixed order, known start years newest first."""
+    options = hosts.options(hosts.records())
+    assert options["types"] == ["企業派遣型", "副業型", "地域おこし企業人", "unknown"]
+    assert options["fiscal_years"][0] == 2026
+    assert options["fiscal_years"] == sorted(options["fiscal_years"], reverse=True)
+    assert "観光振興" in options["fields"]
+    assert len(options["companies"]) == 78
