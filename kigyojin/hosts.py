@@ -33,6 +33,7 @@ COLUMNS = (
     "end",
     "start_fiscal_year",
     "end_fiscal_year",
+    "fiscal_year",
     "people",
     "sources",
     "source_date",
@@ -68,14 +69,18 @@ def records() -> pd.DataFrame:
     """Every host record, with its fiscal years, prefecture code and source links.
 
     Columns: COLUMNS. `start_fiscal_year` and `end_fiscal_year` are Int64, empty
-    where the record does not say; `sources` is a tuple of URLs.
+    where the record does not say. `fiscal_year` is the year a record is known
+    for: that of the official list it was imported from, else the fiscal year it
+    started in (empty when neither is known). `sources` is a tuple of URLs.
     """
     hosts = data.load("hosts")
     pref_codes = data.load("municipalities").set_index("code")["pref_code"]
+    start = hosts["start"].map(fiscal_year_of).astype("Int64")
     result = hosts.assign(
         pref_code=hosts["code"].map(pref_codes),
-        start_fiscal_year=hosts["start"].map(fiscal_year_of).astype("Int64"),
+        start_fiscal_year=start,
         end_fiscal_year=hosts["end"].map(fiscal_year_of).astype("Int64"),
+        fiscal_year=hosts["fiscal_year"].astype("Int64").fillna(start),
         sources=hosts["source_url"].map(source_urls),
     )
     return result[list(COLUMNS)]
@@ -92,8 +97,8 @@ def filter_records(
 ) -> pd.DataFrame:
     """The records matching every filter given; an empty filter keeps everything.
 
-    `fiscal_year` keeps the records that started in that fiscal year: a record
-    whose start is not known is left out whenever a year is chosen.
+    `fiscal_year` keeps the records known for that fiscal year (see `records`): a
+    record whose year is not known is left out whenever a year is chosen.
     """
     keep = pd.Series(True, index=frame.index)
     if types:
@@ -103,7 +108,7 @@ def filter_records(
     if company:
         keep &= frame["company"] == company
     if fiscal_year is not None:
-        keep &= frame["start_fiscal_year"].eq(fiscal_year).fillna(False)
+        keep &= frame["fiscal_year"].eq(fiscal_year).fillna(False)
     if pref_code:
         keep &= frame["pref_code"] == pref_code
     return frame[keep.astype(bool)]
@@ -132,10 +137,10 @@ def options(frame: pd.DataFrame) -> dict[str, list]:
     """The values each filter can take in `frame`, in a stable order.
 
     Keys: types (in the data's order of HOST_TYPES), fields and companies
-    (sorted), fiscal_years (known start years, newest first).
+    (sorted), fiscal_years (the known years, newest first).
     """
     present_types = set(frame["type"])
-    years = frame["start_fiscal_year"].dropna().astype(int).unique()
+    years = frame["fiscal_year"].dropna().astype(int).unique()
     return {
         "types": [t for t in data.HOST_TYPES if t in present_types],
         "fields": sorted(frame["field"].dropna().unique()),

@@ -1,5 +1,7 @@
 """The public host records: fiscal years, filters and counts per municipality."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -76,12 +78,28 @@ def test_filters_combine_and_empty_filters_keep_all() -> None:
 
 
 def test_fiscal_year_filter_keeps_records_started_that_year() -> None:
-    """Choosing FY2025 keeps the records that started in it; unknown starts go."""
+    """In the public sample a record's year is its start; unknown starts go."""
     records = hosts.records()
+    assert records["fiscal_year"].equals(records["start_fiscal_year"])
     fy2025 = hosts.filter_records(records, fiscal_year=2025)
     assert len(fy2025) == 15
     assert fy2025["start_fiscal_year"].eq(2025).all()
     assert fy2025["start"].str.startswith(("2025-", "2026-0", "FY2025")).all()
+
+
+def test_official_list_year_comes_before_the_start(data_copy: Path) -> None:
+    """A record imported from FY2024's official list belongs to FY2024."""
+    path = data_copy / "kigyoujin_hosts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(
+        "01209,北海道,夕張市,株式会社テスト,企業派遣型,DX,2023-10,,1,"
+        "https://www.soumu.go.jp/,,,2024"
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    record = hosts.records().iloc[-1]
+    assert (record["start_fiscal_year"], record["fiscal_year"]) == (2023, 2024)
+    fy2024 = hosts.filter_records(hosts.records(), fiscal_year=2024)
+    assert "株式会社テスト" in set(fy2024["company"])
 
 
 def test_counts_by_municipality() -> None:
