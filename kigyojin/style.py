@@ -52,5 +52,8 @@ FIELD_GROUP_COLORS = {
 # National figures beside a sample of public cases: the sample drawn lighter.
 SAMPLE_COLORS = {"national": OKABE_ITO["blue"], "sample": OKABE_ITO["sky_blue"]}
 
+# Host municipalities on the map: dark dots that read on every verdict colour.
+HOST_MARKER_COLOR = "#1A1A1A"
+
 # Fonts tried in order wherever Japanese is drawn (charts, map labels, exports).
 FONT_FAMILY = "Noto Sans CJK JP, IPAexGothic, IPAGothic, sans-serif"
