@@ -28,18 +28,24 @@ it is the ground that decides, since parts of that list are unverified.
 """
 
 import logging
+import math
+import numbers
 import os
 import time
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kigyojin import data
+from kigyojin import data, subsidy
+from kigyojin import rules as rules_module
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import translate
+from kigyojin.rules import InputError, Named, Term
 
 logger = logging.getLogger(__name__)
 
@@ -227,3 +233,288 @@ def _verdicts(
         int(estimated.sum()),
     )
     return result, by_code, codes
+
+
+# --- A planned dispatch -------------------------------------------------------------
+
+MET = "met"
+FAILED = "failed"
+CONFIRM = "confirm"  # a condition only the user can check
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a planned dispatch: met, failed, or for the user to confirm."""
+
+    key: str  # the condition, e.g. "tenure"; its words are check.cond_<key>_<state>
+    state: str  # met, failed or confirm
+    confidence: str  # of the rule it applies: official, quoted or assumed (目安)
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "ja") -> str:
+        """The condition in words, in `lang`."""
+        params = rules_module.localize(dict(self.params), lang)
+        return translate(f"check.cond_{self.key}_{self.state}", lang, **params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True)
+class DispatchVerdict:
+    """Whether a planned dispatch qualifies, condition by condition."""
+
+    kind: str
+    host: HostVerdict
+    conditions: tuple[Condition, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no condition fails; those left to confirm are in `to_confirm`."""
+        return not self.failed
+
+    @property
+    def met(self) -> tuple[Condition, ...]:
+        return tuple(c for c in self.conditions if c.state == MET)
+
+    @property
+    def failed(self) -> tuple[Condition, ...]:
+        return tuple(c for c in self.conditions if c.state == FAILED)
+
+    @property
+    def to_confirm(self) -> tuple[Condition, ...]:
+        return tuple(c for c in self.conditions if c.state == CONFIRM)
+
+    @property
+    def confidence(self) -> str:
+        """The least sure confidence of the conditions: "official" or 目安."""
+        return rules_module.weakest(c.confidence for c in self.conditions)
+
+
+def prefecture(value: str | int) -> tuple[str, Named, bool]:
+    """(2-digit code, name, in the 三大都市圏) of a prefecture given by code or name."""
+    table = data.load("prefectures")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text.isdigit() and len(text) <= 2:
+        text = text.zfill(2)
+    for row in table.itertuples():
+        names = (row.pref_code, row.pref_name, row.pref_en.lower())
+        short = row.pref_name.rstrip("都道府県") if row.pref_name != "北海道" else ""
+        if text in names or text.lower() in names or (short and text == short):
+            return (
+                row.pref_code,
+                Named(row.pref_name, row.pref_en),
+                row.metro_prefecture == 1,
+            )
+    raise InputError("check.error_prefecture", value=str(value)[:40])
+
+
+def check_dispatch(
+    kind: str,
+    *,
+    company_prefecture: str | int,
+    head_office_in_metro: bool,
+    workplace_prefecture: str | int,
+    months_since_joining: int,
+    works_in_host: bool,
+    host: str,
+    start: date,
+    end: date,
+    days_per_month: float | None = None,
+    hours_per_month: float | None = None,
+    onsite_days_per_month: float | None = None,
+    half_in_host: bool | None = None,
+    employee: bool | None = None,
+) -> DispatchVerdict:
+    """Every condition of a planned dispatch of `kind` ("dispatch" or "side_job").
+
+    `company_prefecture`: where the company is (code, 東京都 or Tokyo);
+    `head_office_in_metro`: whether its head-office function (本社機能) is in the
+    三大都市圏; `workplace_prefecture`: where the employee works now;
+    `months_since_joining`: full months with the company at `start`;
+    `works_in_host`: the employee already works in the host municipality; `host`:
+    its code; `start`, `end`: the period, both days included. For "side_job": the
+    days, hours and on-site days per month, and `employee` (not a freelancer).
+    For "dispatch": `half_in_host`, whether at least half of the working days are
+    spent in the host. A condition given as None is listed in `to_confirm`.
+
+    Raises `InputError` (a ValueError) for input that cannot be judged.
+    """
+    rules = rules_module.load()
+    subsidy.check_dates(kind, start, end, rules)
+    year = subsidy.fiscal_year_of(start)
+    host_verdict = check_host(host)
+    _, company_name, company_metro = prefecture(company_prefecture)
+    _, workplace_name, workplace_metro = prefecture(workplace_prefecture)
+    for name, flag in (
+        ("head_office_in_metro", head_office_in_metro),
+        ("works_in_host", works_in_host),
+        ("half_in_host", half_in_host),
+        ("employee", employee),
+    ):
+        if flag is not None and not isinstance(flag, bool):
+            raise InputError(
+                "check.error_not_yes_no", field=Term(f"check.field_{name}")
+            )
+    months = _number(
+        months_since_joining, "months_since_joining", MAX_TENURE_MONTHS, whole=True
+    )
+
+    def rule(key: str) -> rules_module.Rule | None:
+        return rules.get(key, kind, year)
+
+    conditions = [_host_condition(host_verdict)]
+
+    location = rule("company_in_metro")
+    if location.value:
+        located = company_metro or head_office_in_metro
+        conditions.append(
+            Condition(
+                "company",
+                MET if located else FAILED,
+                location.confidence,
+                (("prefecture", company_name),),
+            )
+        )
+        # Where the head-office function is in the metro areas, the employee may
+        # work anywhere; otherwise they must work there.
+        exception = rule("head_office_exception")
+        if workplace_metro:
+            state, key, confidence = MET, "workplace", location.confidence
+        elif head_office_in_metro and exception.value:
+            state, key, confidence = MET, "workplace_head_office", exception.confidence
+        else:
+            state, key, confidence = FAILED, "workplace", exception.confidence
+        conditions.append(
+            Condition(key, state, confidence, (("prefecture", workplace_name),))
+        )
+
+    tenure = rule("min_tenure_months")
+    if tenure is not None and tenure.value > 0:
+        conditions.append(
+            Condition(
+                "tenure",
+                MET if months >= tenure.value else FAILED,
+                tenure.confidence,
+                (("months", months), ("minimum", tenure.value)),
+            )
+        )
+    if rule("excludes_host_workers").value:
+        conditions.append(
+            Condition(
+                "not_host_worker",
+                FAILED if works_in_host else MET,
+                rule("excludes_host_workers").confidence,
+            )
+        )
+
+    low, high = rule("period_min_months"), rule("period_max_months")
+    period = subsidy.full_months(start, end)
+    too_long = subsidy.add_months(start, high.value) <= end
+    conditions.append(
+        Condition(
+            "period",
+            MET if period >= low.value and not too_long else FAILED,
+            rules_module.weakest((low.confidence, high.confidence)),
+            (
+                ("start", start),
+                ("end", end),
+                ("months", period),
+                ("minimum", low.value),
+                ("maximum", high.value),
+            ),
+        )
+    )
+
+    share = rule("min_host_share")
+    if share is not None:
+        conditions.append(
+            Condition(
+                "half_in_host",
+                _state(half_in_host),
+                share.confidence,
+                (("share", f"{share.value:.0%}"),),
+            )
+        )
+    employees_only = rule("employees_only")
+    if employees_only is not None and employees_only.value:
+        conditions.append(
+            Condition("employee", _state(employee), employees_only.confidence)
+        )
+    for key, given, maximum in (
+        ("min_days_per_month", days_per_month, DAYS_PER_MONTH),
+        ("min_hours_per_month", hours_per_month, HOURS_PER_MONTH),
+        ("min_onsite_days_per_month", onsite_days_per_month, DAYS_PER_MONTH),
+    ):
+        minimum = rule(key)
+        if minimum is None:
+            continue
+        if given is None:
+            raise InputError(
+                "check.error_side_job_missing", field=Term(f"check.field_{key}")
+            )
+        value = _number(given, key, maximum)
+        conditions.append(
+            Condition(
+                key,
+                MET if value >= minimum.value else FAILED,
+                minimum.confidence,
+                (("value", f"{value:g}"), ("minimum", f"{minimum.value:g}")),
+            )
+        )
+    if (
+        days_per_month is not None
+        and onsite_days_per_month is not None
+        and onsite_days_per_month > days_per_month
+    ):
+        raise InputError("check.error_onsite_over_days")
+    return DispatchVerdict(kind, host_verdict, tuple(conditions))
+
+
+# Bounds of what can be entered (not rules: a month has at most 31 days).
+DAYS_PER_MONTH = 31
+HOURS_PER_MONTH = 31 * 24
+MAX_TENURE_MONTHS = 12 * 60
+
+
+def _state(flag: bool | None) -> str:
+    if flag is None:
+        return CONFIRM
+    return MET if flag else FAILED
+
+
+def _host_condition(verdict: HostVerdict) -> Condition:
+    state = MET if verdict.eligible else FAILED
+    key = "host_estimated" if verdict.verdict == INELIGIBLE_ESTIMATED else "host"
+    return Condition(
+        key,
+        state,
+        "assumed" if verdict.estimated else rules_module.OFFICIAL,
+        (
+            ("name", _municipality_name(verdict.code)),
+            ("reason", Term(f"check.reason_{verdict.reasons[0]}")),
+        ),
+    )
+
+
+def _municipality_name(code: str) -> str:
+    master = data.load("municipalities").set_index("code")
+    return f"{master.at[code, 'pref_name']} {master.at[code, 'name']}"
+
+
+def _number(value: Any, field: str, maximum: float, *, whole: bool = False) -> float:
+    ok = (
+        not isinstance(value, bool)
+        and isinstance(value, numbers.Real)
+        and math.isfinite(value)
+        and 0 <= value <= maximum
+        and (not whole or float(value).is_integer())
+    )
+    if not ok:
+        raise InputError(
+            "check.error_bad_number",
+            field=Term(f"check.field_{field}"),
+            value=str(value)[:40],
+            maximum=f"{maximum:g}",
+        )
+    return int(value) if whole else float(value)

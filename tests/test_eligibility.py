@@ -1,6 +1,7 @@
 """Host verdicts from the shipped tables, and whether a planned dispatch qualifies."""
 
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,245 @@ def test_broken_requirement_file_names_itself(data_copy: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         check_host("01209")
     assert "regional_requirement_r4.csv" in caught.value.message("en")
+
+
+# --- A planned dispatch -------------------------------------------------------------
+
+PLAN = {
+    "company_prefecture": "東京都",
+    "head_office_in_metro": True,
+    "workplace_prefecture": "13",
+    "months_since_joining": 12,
+    "works_in_host": False,
+    "host": "01209",
+    "start": date(2025, 10, 1),
+    "end": date(2027, 3, 31),
+}
+
+
+def _words(conditions, lang: str = "en") -> list[tuple[str, str, str]]:
+    return [(c.state, c.confidence, c.text(lang)) for c in conditions]
+
+
+def test_dispatch_that_qualifies() -> None:
+    """A Tokyo company sending a year-long employee to 夕張市: every condition met."""
+    verdict = eligibility.check_dispatch("dispatch", **PLAN, half_in_host=True)
+    assert verdict.ok
+    assert verdict.failed == ()
+    assert _words(verdict.conditions) == [
+        (
+            "met",
+            "official",
+            "Host: 北海道 夕張市 may host. It lies outside the three major "
+            "metropolitan areas (11 prefectures).",
+        ),
+        (
+            "met",
+            "official",
+            "Company: located in the metropolitan areas (in Tokyo, or with its "
+            "head-office function there).",
+        ),
+        ("met", "official", "Employee's workplace: Tokyo, in the metropolitan areas."),
+        (
+            "met",
+            "quoted",
+            "Time with the company: 12 months at the start, at least the 3 required.",
+        ),
+        (
+            "met",
+            "quoted",
+            "The employee does not already work in the host municipality.",
+        ),
+        (
+            "met",
+            "official",
+            "Period: 2025-10-01 to 2027-03-31 (18 months) is within 6 to 36 months.",
+        ),
+        (
+            "met",
+            "quoted",
+            "Working days: at least 50% of the working days of each month and of the "
+            "whole period are spent in the host.",
+        ),
+    ]
+    assert verdict.confidence == "quoted"
+
+
+def test_dispatch_with_everything_wrong() -> None:
+    """A 福岡 company, a new employee already in 千代田区, 4 months: all named."""
+    verdict = eligibility.check_dispatch(
+        "dispatch",
+        **{
+            **PLAN,
+            "company_prefecture": "福岡県",
+            "head_office_in_metro": False,
+            "workplace_prefecture": "Fukuoka",
+            "months_since_joining": 2,
+            "works_in_host": True,
+            "host": "131016",
+            "end": date(2026, 1, 31),
+        },
+    )
+    assert not verdict.ok
+    assert [c.key for c in verdict.failed] == [
+        "host",
+        "company",
+        "workplace",
+        "tenure",
+        "not_host_worker",
+        "period",
+    ]
+    assert _words(verdict.to_confirm, "ja") == [
+        (
+            "confirm",
+            "quoted",
+            "勤務日数：各月および期間全体の勤務日数の 50% 以上を受入地域で勤務すること"
+            "（ご確認ください）。",
+        )
+    ]
+    assert verdict.failed[0].text("ja") == (
+        "受入自治体：東京都 千代田区 は受け入れることができません。"
+        "東京都の特別区（23区）で、三大都市圏内の都市地域です。"
+    )
+
+
+def test_head_office_exception_and_older_tenure_rule() -> None:
+    """Working in 大阪 is fine with a 本社機能 in 東京; FY2023 needed 24 months."""
+    verdict = eligibility.check_dispatch(
+        "dispatch",
+        **{
+            **PLAN,
+            "company_prefecture": "大阪府",
+            "workplace_prefecture": "北海道",
+            "start": date(2023, 10, 1),
+            "end": date(2024, 9, 30),
+        },
+    )
+    assert [(c.key, c.state) for c in verdict.conditions] == [
+        ("host", "met"),
+        ("company", "met"),
+        ("workplace_head_office", "met"),
+        ("tenure", "failed"),
+        ("not_host_worker", "met"),
+        ("period", "met"),
+        ("half_in_host", "confirm"),
+    ]
+    assert verdict.failed[0].text("en") == (
+        "Time with the company: 12 months at the start, fewer than the 24 required."
+    )
+
+
+def test_estimated_host_is_a_failed_condition_marked_as_estimate() -> None:
+    """川口市 (no list has it) fails as 目安, never as a bare no."""
+    verdict = eligibility.check_dispatch("dispatch", **{**PLAN, "host": "11203"})
+    host = verdict.failed[0]
+    assert (host.key, host.state, host.confidence) == (
+        "host_estimated",
+        "failed",
+        "assumed",
+    )
+    assert "目安" in host.text("ja")
+    assert "confirm with the prefecture" in host.text("en")
+
+
+def test_side_job_conditions() -> None:
+    """副業型: days, hours and on-site days per month; employees only."""
+    verdict = eligibility.check_dispatch(
+        "side_job",
+        **{**PLAN, "host": "29449"},
+        days_per_month=4,
+        hours_per_month=18,
+        onsite_days_per_month=1,
+    )
+    assert [(c.key, c.state, c.confidence) for c in verdict.conditions] == [
+        ("host", "met", "official"),
+        ("company", "met", "assumed"),
+        ("workplace", "met", "assumed"),
+        ("not_host_worker", "met", "assumed"),
+        ("period", "met", "quoted"),
+        ("employee", "confirm", "quoted"),
+        ("min_days_per_month", "met", "quoted"),
+        ("min_hours_per_month", "failed", "quoted"),
+        ("min_onsite_days_per_month", "met", "quoted"),
+    ]
+    assert str(verdict.failed[0]) == (
+        "Hours: 18 a month, fewer than the 20 required (remote work counts)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "en"),
+    [
+        (
+            {"company_prefecture": "Tokio"},
+            "“Tokio” is not a prefecture. Give its name (e.g. Tokyo or 東京都) or its "
+            "2-digit code (e.g. 13).",
+        ),
+        (
+            {"months_since_joining": -1},
+            "Enter months since joining as a number from 0 to 720 (not “-1”).",
+        ),
+        (
+            {"months_since_joining": 2.5},
+            "Enter months since joining as a number from 0 to 720 (not “2.5”).",
+        ),
+        (
+            {"works_in_host": "no"},
+            "Answer whether the employee already works in the host with yes or no.",
+        ),
+        (
+            {"host": "13100"},
+            "No municipality has the code “13100” (we search the 1,741 "
+            "municipalities as of 1 January 2021).",
+        ),
+        (
+            {"end": date(2025, 9, 1)},
+            "The end (2025-09-01) is before the start (2025-10-01). Choose an end on "
+            "or after the start.",
+        ),
+    ],
+)
+def test_dispatch_input_that_cannot_be_judged(change: dict, en: str) -> None:
+    """Input that cannot be judged raises a ValueError with a catalog message."""
+    with pytest.raises(ValueError) as caught:
+        eligibility.check_dispatch("dispatch", **{**PLAN, **change})
+    assert caught.value.message("en") == en
+    assert caught.value.message("ja") != en
+
+
+@pytest.mark.parametrize(
+    ("extra", "en"),
+    [
+        (
+            {"hours_per_month": 20, "onsite_days_per_month": 1},
+            "A side job needs days a month.",
+        ),
+        (
+            {"days_per_month": 4, "hours_per_month": 20, "onsite_days_per_month": 5},
+            "The on-site days exceed the days a month.",
+        ),
+        (
+            {"days_per_month": 40, "hours_per_month": 20, "onsite_days_per_month": 1},
+            "Enter days a month as a number from 0 to 31 (not “40”).",
+        ),
+    ],
+)
+def test_side_job_input_that_cannot_be_judged(extra: dict, en: str) -> None:
+    """A side job needs its three monthly figures, within a month's bounds."""
+    with pytest.raises(ValueError) as caught:
+        eligibility.check_dispatch("side_job", **PLAN, **extra)
+    assert caught.value.message("en") == en
+
+
+@pytest.mark.parametrize(
+    "value", ["13", 13, "東京都", "東京", "Tokyo", "tokyo", "１３"]
+)
+def test_prefecture_forms(value) -> None:
+    """A prefecture by code, name, short name or English name."""
+    code, name, metro = eligibility.prefecture(value)
+    assert (code, name.text("ja"), name.text("en"), metro) == (
+        "13",
+        "東京都",
+        "Tokyo",
+        True,
+    )
