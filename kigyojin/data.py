@@ -53,7 +53,8 @@ def _joins_master(frame: pd.DataFrame, label: str) -> list[Problem]:
 
 def _check_municipalities(frame: pd.DataFrame, label: str) -> list[Problem]:
     digits = frame["code6"].str[:5] != frame["code"]
-    problems = check_rows(
+    problems = _web_links(frame, label, "url")
+    problems += check_rows(
         frame,
         digits,
         label,
@@ -129,8 +130,25 @@ def _check_requirement(frame: pd.DataFrame, label: str) -> list[Problem]:
     return problems
 
 
+def _web_links(frame: pd.DataFrame, label: str, column: str) -> list[Problem]:
+    """Links are shown as clickable: only http(s), never javascript: or data:."""
+    # Browsers drop tabs, newlines and leading control characters from a URL, so
+    # "java\tscript:" is read as "javascript:".
+    text = frame[column].fillna("").str.replace(r"[\x00-\x20]", "", regex=True)
+    scheme = text.str.extract(r"^([A-Za-z][A-Za-z0-9+.\-]*):", expand=False)
+    unsafe = scheme.notna() & ~scheme.str.lower().isin(("http", "https"))
+    return check_rows(
+        frame,
+        unsafe,
+        label,
+        "errors.unsafe_link",
+        column,
+        lambda row: {"value": row[column]},
+    )
+
+
 def _check_hosts(frame: pd.DataFrame, label: str) -> list[Problem]:
-    problems = _joins_master(frame, label)
+    problems = _joins_master(frame, label) + _web_links(frame, label, "source_url")
     period = r"(\d{4}-(0[1-9]|1[0-2])|FY\d{4})?"
     for column in ("start", "end"):
         bad = ~frame[column].fillna("").str.fullmatch(period)
@@ -146,7 +164,8 @@ def _check_hosts(frame: pd.DataFrame, label: str) -> list[Problem]:
 
 
 def _check_totals(frame: pd.DataFrame, label: str) -> list[Problem]:
-    problems = check_rows(
+    problems = _web_links(frame, label, "source_url")
+    problems += check_rows(
         frame,
         frame.duplicated(["fiscal_year", "kind"]),
         label,
@@ -286,7 +305,8 @@ def _check_headline(frame: pd.DataFrame, label: str) -> list[Problem]:
                     "errors.headline_mismatch",
                     column="value",
                     params={
-                        "key": key,
+                        # Not "key": translate() takes the catalog key by that name.
+                        "figure": key,
                         "value": figures[key],
                         "expected": row[key].iloc[0],
                     },

@@ -4,11 +4,13 @@ For officials who cite the dashboard in a report: the full attribution, each dat
 file with its date and size, and the limits of the data.
 """
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from kigyojin import data
+from kigyojin import data, figures, importer, templates
 from kigyojin.errors import KigyojinError
 
 # The attribution the data's licences require, in the order of data/SOURCES.md.
@@ -76,6 +78,45 @@ with ui.guard():
 st.markdown("- " + tr("about.limit_totals"))
 st.markdown("- " + tr("about.limit_deck"))
 st.markdown("- " + tr("about.limit_rules"))
+
+st.header(tr("about.templates_heading"))
+st.write(tr("about.templates_lead"))
+with ui.guard():
+    # The example imports the year after the newest one in the data.
+    year = figures.latest_fiscal_year() + 1
+    st.code(
+        f"python -m kigyojin template totals --xlsx totals.xlsx\n"
+        f"python -m kigyojin import totals totals.xlsx --fiscal-year {year}\n"
+        f"python -m kigyojin undo totals",
+        language="bash",
+    )
+for kind in importer.KINDS.values():
+    with ui.guard():
+        ui.table(kind.table)  # the examples come from it: a broken file says so here
+        name, csv_column, xlsx_column = st.columns(
+            [4, 1, 1], vertical_alignment="center"
+        )
+        name.markdown(f"**{kind.title(ui.lang())}**")
+        # Built only when clicked, so the page does not write four workbooks per run.
+        csv_column.download_button(
+            tr("about.template_csv"),
+            partial(templates.template_csv, kind.name),
+            file_name=templates.file_name(kind.name),
+            mime="text/csv",
+            key=f"template_csv_{kind.name}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        xlsx_column.download_button(
+            tr("about.template_xlsx"),
+            partial(templates.template_xlsx, kind.name, ui.lang()),
+            file_name=templates.file_name(kind.name, xlsx=True),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"template_xlsx_{kind.name}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+st.caption(tr("about.templates_upload"))
 
 st.header(tr("about.offline_heading"))
 st.write(tr("about.offline"))

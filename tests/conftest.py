@@ -1,6 +1,8 @@
 """Shared fixtures: a private copy of the data folder that a test may break."""
 
+import hashlib
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,35 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data._load.cache_clear()
     yield target
     data._load.cache_clear()
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file under `folder` by relative path, hidden ones and
+    (as "folder") every subfolder too, so a new empty folder also shows."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.is_file()
+            else "folder"
+        )
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.fixture
+def fingerprint():
+    """A function giving the hash of every file and folder under a folder."""
+    return _fingerprint
+
+
+@pytest.fixture
+def unchanged(data_copy: Path):
+    """Asserts on exit that the data copy is byte-for-byte what it was on entry."""
+
+    @contextmanager
+    def check():
+        before = _fingerprint(data_copy)
+        yield
+        assert _fingerprint(data_copy) == before
+
+    return check

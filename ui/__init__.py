@@ -178,3 +178,81 @@ def url_choice(widget, label: str, options, *, key: str, default, **kwargs):
     else:
         st.query_params[key] = str(value)
     return value
+
+
+# --- An official's own host list, in this session only ---------------------------
+
+# Where the uploaded records live: this session's state, never the disk.
+HOST_UPLOAD_STATE = "host_upload"
+
+
+def _host_file_changed(widget_key: str) -> None:
+    # Removing the file from the uploader ends the upload; leaving the page does not.
+    if st.session_state.get(widget_key) is None:
+        st.session_state.pop(HOST_UPLOAD_STATE, None)
+
+
+def host_upload() -> pd.DataFrame | None:
+    """An uploader for an official's own host list, and its records while active.
+
+    The file is read from memory and checked like an import; the records stay in
+    this session's state (shared by the pages that offer the upload), are never
+    written to disk and are gone with the session. None means: show the sample.
+    """
+    from kigyojin import importer
+
+    tr = t()
+    limit = importer.MAX_BYTES // 2**20
+    nonce = st.session_state.setdefault("_host_upload_nonce", 0)
+    widget_key = f"host_upload_file_{nonce}"
+    active = st.session_state.get(HOST_UPLOAD_STATE)
+    with st.expander(
+        tr("importer.upload_heading"),
+        expanded=active is not None,
+        icon=":material/upload_file:",
+    ):
+        st.caption(tr("importer.upload_help", limit=limit))
+        uploaded = st.file_uploader(
+            tr("importer.upload_label"),
+            type=["csv", "tsv", "txt", "xlsx"],
+            key=widget_key,
+            max_upload_size=limit,
+            on_change=_host_file_changed,
+            args=(widget_key,),
+        )
+        if uploaded is not None and (
+            active is None or active["file_id"] != uploaded.file_id
+        ):
+            st.session_state.pop(HOST_UPLOAD_STATE, None)
+            active = None
+            try:
+                records = importer.read_host_list(uploaded.getvalue(), uploaded.name)
+            except KigyojinError as error:
+                show_error(error)
+            else:
+                active = {
+                    "name": uploaded.name,
+                    "file_id": uploaded.file_id,
+                    "records": records,
+                }
+                st.session_state[HOST_UPLOAD_STATE] = active
+        if active is not None and st.button(
+            tr("importer.upload_clear"), key=f"host_upload_clear_{nonce}"
+        ):
+            # A new key gives an empty uploader: the widget cannot be cleared.
+            st.session_state.pop(HOST_UPLOAD_STATE, None)
+            st.session_state["_host_upload_nonce"] = nonce + 1
+            st.rerun()
+    if active is None:
+        return None
+    st.info(
+        plain(
+            tr(
+                "importer.upload_active",
+                name=active["name"],
+                count=len(active["records"]),
+            )
+        ),
+        icon=":material/upload_file:",
+    )
+    return active["records"]
