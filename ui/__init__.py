@@ -127,6 +127,8 @@ def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
 # (script, catalog key of its title, URL path, icon) in the order of the navigation.
 PAGES = (
     ("pages/overview.py", "common.nav_overview", "overview", ":material/insights:"),
+    ("pages/fields.py", "common.nav_fields", "fields", ":material/category:"),
+    ("pages/companies.py", "common.nav_companies", "companies", ":material/business:"),
     ("pages/about.py", "common.nav_about", "about", ":material/info:"),
 )
 
@@ -256,3 +258,54 @@ def host_upload() -> pd.DataFrame | None:
         icon=":material/upload_file:",
     )
     return active["records"]
+
+
+def chart_selection(chart_key: str) -> dict:
+    """The selection a keyed chart (`on_select="rerun"`) reported, `{param: [...]}`.
+
+    Read before the chart is drawn again, so a click can set the filters that the
+    chart and the tables beside it are drawn with.
+    """
+    state = st.session_state.get(chart_key)
+    return dict(state.get("selection") or {}) if state else {}
+
+
+def pick_to_choice(chart_key: str, choice_key: str, picked, *, default) -> None:
+    """Carry a new click on chart `chart_key` into the URL-kept choice `choice_key`.
+
+    Call before the choice's widget is drawn. A click that changed the chart's
+    selection sets the choice to `picked` (the default when the selection was
+    cleared); otherwise the choice keeps its value, so the widget and the URL can
+    still change it on their own.
+    """
+    seen = f"_seen_{chart_key}"
+    if seen not in st.session_state:
+        st.session_state[seen] = picked
+        return
+    if picked == st.session_state[seen]:
+        return
+    st.session_state[seen] = picked
+    st.session_state[choice_key] = picked if picked else default
+
+
+# A link shows the site it leads to (www. left out), the full URL on hover.
+LINK_TEXT = r"https?://(?:www\.)?([^/]+)"
+
+
+def display_table_with_links(
+    frame: pd.DataFrame, labels: dict[str, str], links: dict[str, str], **kwargs
+) -> pd.DataFrame:
+    """`display_table` with URL columns as clickable links after the others.
+
+    `labels` maps columns to catalog keys as in `display_table`; `links` maps each
+    URL column to its title, already in the user's language.
+    """
+    tr = t()
+    titles = {c: tr(k) for c, k in labels.items()} | links
+    shown = frame[list(titles)].rename(columns=titles)
+    config = {
+        title: st.column_config.LinkColumn(title, display_text=LINK_TEXT)
+        for title in links.values()
+    }
+    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
+    return shown
