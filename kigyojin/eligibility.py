@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kigyojin import data, subsidy
+from kigyojin import data, fmt, subsidy
 from kigyojin import rules as rules_module
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import translate
@@ -491,13 +491,14 @@ def _host_condition(verdict: HostVerdict) -> Condition:
         state,
         "assumed" if verdict.estimated else rules_module.OFFICIAL,
         (
-            ("name", _municipality_name(verdict.code)),
+            ("name", municipality_name(verdict.code)),
             ("reason", Term(f"check.reason_{verdict.reasons[0]}")),
         ),
     )
 
 
-def _municipality_name(code: str) -> str:
+def municipality_name(code: str) -> str:
+    """A municipality as 北海道 夕張市."""
     master = data.load("municipalities").set_index("code")
     return f"{master.at[code, 'pref_name']} {master.at[code, 'name']}"
 
@@ -518,3 +519,128 @@ def _number(value: Any, field: str, maximum: float, *, whole: bool = False) -> f
             maximum=f"{maximum:g}",
         )
     return int(value) if whole else float(value)
+
+
+# --- For finding a municipality and reporting a result --------------------------------
+
+
+def municipality_choices(lang: str = "ja") -> pd.DataFrame:
+    """Every municipality with a label to search by name, reading or code.
+
+    Columns: code, label (e.g. 夕張市（北海道）ゆうばりし 01209), verdict.
+    """
+    master = data.load("municipalities")
+    prefectures = data.load("prefectures").set_index("pref_code")
+    pref = master["pref_code"].map(
+        prefectures["pref_en" if lang == "en" else "pref_name"]
+    )
+    opening, closing = (" (", ")") if lang == "en" else ("（", "）")
+    labels = (
+        master["name"]
+        + opening
+        + pref
+        + closing
+        + master["name_kana"]
+        + " "
+        + master["code"]
+    )
+    verdicts = host_verdicts().set_index("code")["verdict"]
+    return pd.DataFrame(
+        {
+            "code": master["code"],
+            "label": labels,
+            "verdict": master["code"].map(verdicts),
+        }
+    )
+
+
+def published_count() -> tuple[int, int]:
+    """MIC's published number of municipalities that may host, and its fiscal year."""
+    figures = data.load("headline_figures").set_index("key")
+    era_year = str(figures.at["eligible_municipalities", "fiscal_year"])
+    # The deck names fiscal years by era (R6 = 令和6年度 = FY2024).
+    fiscal_year = fmt.REIWA_START - 1 + int(era_year.removeprefix("R"))
+    return int(figures.at["eligible_municipalities", "value"]), fiscal_year
+
+
+def reason_counts() -> dict[str, int]:
+    """How many municipalities have each reason as their first (deciding) one."""
+    first = host_verdicts()["reasons"].map(lambda reasons: reasons[0])
+    return {reason: int((first == reason).sum()) for reason in REASONS}
+
+
+CONDITION_MARKS = {MET: "[OK]", FAILED: "[NG]", CONFIRM: "[?]"}
+
+
+def summary_text(
+    estimate: subsidy.Estimate | None,
+    lang: str,
+    *,
+    host: HostVerdict | None = None,
+    dispatch: DispatchVerdict | None = None,
+    today: date | None = None,
+) -> str:
+    """A plain-text summary of a self-check, to print or keep (one language)."""
+
+    def tr(key: str, **params: Any) -> str:
+        return translate(f"check.{key}", lang, **params)
+
+    today = today or date.today()
+    lines = [tr("summary_title"), tr("summary_made", date=today.isoformat()), ""]
+    host = dispatch.host if dispatch is not None else host
+    if host is not None:
+        lines.append(
+            tr(
+                "summary_host",
+                name=municipality_name(host.code),
+                code=host.code,
+                verdict=tr(f"verdict_{host.verdict}"),
+            )
+        )
+        lines += [f"  - {reason_text(reason, lang)}" for reason in host.reasons]
+        lines.append("")
+    if dispatch is not None:
+        lines.append(
+            tr("summary_conditions", kind=translate(f"values.{dispatch.kind}", lang))
+        )
+        for condition in dispatch.conditions:
+            lines.append(
+                f"  {CONDITION_MARKS[condition.state]} {condition.text(lang)}"
+                f" ({tr(f'confidence_{condition.confidence}')})"
+            )
+        lines += [tr("summary_ok" if dispatch.ok else "summary_not_ok"), ""]
+    if estimate is not None:
+        lines.append(
+            tr(
+                "summary_estimate",
+                kind=translate(f"values.{estimate.kind}", lang),
+                start=estimate.start.isoformat(),
+                end=estimate.end.isoformat(),
+                months=estimate.months,
+            )
+        )
+        for row in estimate.rows:
+            lines.append(
+                "  "
+                + tr(
+                    "summary_row",
+                    year=fmt.fiscal_year(row.fiscal_year, lang),
+                    months=row.months,
+                    cost=fmt.yen(row.cost, lang),
+                    cap=fmt.yen(row.cap, lang),
+                    refund=fmt.yen(row.refund, lang),
+                    burden=fmt.yen(row.burden, lang),
+                    confidence=tr(f"confidence_{row.confidence}"),
+                )
+            )
+        lines.append(
+            "  "
+            + tr(
+                "summary_total",
+                refund=fmt.yen(estimate.total_refund, lang),
+                burden=fmt.yen(estimate.total_burden, lang),
+            )
+        )
+        lines.append("")
+    lines.append(tr("summary_note"))
+    return "\n".join(lines) + "\n"

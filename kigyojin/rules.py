@@ -69,7 +69,16 @@ SPECS: dict[str, Spec] = {
     **{f"{item}_rate": Spec("float", 0, 1) for item in ITEMS},
     **{f"{item}_prorate": Spec("bool") for item in ITEMS},
 }
-FIELDS = ("key", "kind", "fiscal_years", "value", "confidence", "source", "note")
+FIELDS = (
+    "key",
+    "kind",
+    "fiscal_years",
+    "value",
+    "confidence",
+    "source",
+    "note",
+    "note_en",
+)
 REQUIRED_FIELDS = ("key", "kind", "fiscal_years", "value", "confidence", "source")
 # The key whose years define the fiscal years a type's rules cover.
 COVERAGE_KEY = "period_min_months"
@@ -87,6 +96,7 @@ class Rule:
     confidence: str
     source: str
     note: str | None
+    note_en: str | None
     line: int  # where its [[rule]] header is in the file
 
     @property
@@ -142,6 +152,7 @@ class Rules:
                     "confidence": r.confidence,
                     "source": r.source,
                     "note": r.note or "",
+                    "note_en": r.note_en or "",
                 }
                 for r in self.rules
             ],
@@ -154,6 +165,7 @@ class Rules:
                 "confidence",
                 "source",
                 "note",
+                "note_en",
             ],
         )
 
@@ -266,10 +278,13 @@ def _parse_entry(entry: dict, line: int | None, problems: list[Problem]) -> Rule
                 choices="、".join(CONFIDENCES),
             )
         )
-    for field in ("source", "note"):
+    for field in ("source", "note", "note_en"):
         text = entry.get(field, "x")
         if not isinstance(text, str) or not text.strip():
             problems.append(_problem(line, field, "rules_empty_text"))
+    if ("note" in entry) != ("note_en" in entry):
+        missing = "note_en" if "note" in entry else "note"
+        problems.append(_problem(line, missing, "rules_missing_field"))
     if spec is not None:
         problem = _check_value(value, spec, line)
         if problem is not None:
@@ -285,6 +300,7 @@ def _parse_entry(entry: dict, line: int | None, problems: list[Problem]) -> Rule
         entry["confidence"],
         entry["source"].strip(),
         (entry.get("note") or "").strip() or None,
+        (entry.get("note_en") or "").strip() or None,
         line or 0,
     )
 
@@ -466,3 +482,52 @@ def kind_term(kind: str) -> Term:
 def item_term(item: str) -> Term:
     """A refund item as an error parameter."""
     return Term(f"check.item_{item}")
+
+
+# --- Rules in words ----------------------------------------------------------------
+
+
+def describe(key: str, lang: str) -> str:
+    """What a rule key means, in `lang` (e.g. "負担金（給与等）：上限額（円／年）")."""
+    for part in ITEM_PARTS:
+        item = key.removesuffix(f"_{part}")
+        if item != key and item in ITEMS:
+            return translate(
+                f"check.rule_{part}", lang, item=item_term(item).text(lang)
+            )
+    return translate(f"check.rule_{key}", lang)
+
+
+def shown_value(rule: Rule, lang: str) -> str:
+    """A rule's value as a reader expects it: はい/いいえ, 5,600,000, 50%, 0.5."""
+    if isinstance(rule.value, bool):
+        return translate("check.yes" if rule.value else "check.no", lang)
+    if rule.key == "min_host_share":
+        return f"{rule.value:.0%}"
+    if isinstance(rule.value, float):
+        return f"{rule.value:g}"
+    return f"{rule.value:,}"
+
+
+def display_frame(rules: Rules, lang: str) -> pd.DataFrame:
+    """Every rule in words, as the page shows it and its CSV holds it.
+
+    Columns: rule, kind, years, value, confidence, source, note.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "rule": describe(r.key, lang),
+                "kind": kind_term(r.kind).text(lang),
+                "years": fmt.fiscal_year(r.first, lang)
+                + ("～" if lang == "ja" else "–")
+                + fmt.fiscal_year(r.last, lang),
+                "value": shown_value(r, lang),
+                "confidence": translate(f"check.confidence_{r.confidence}", lang),
+                "source": r.source,
+                "note": (r.note_en if lang == "en" else r.note) or "",
+            }
+            for r in rules.rules
+        ],
+        columns=["rule", "kind", "years", "value", "confidence", "source", "note"],
+    )

@@ -30,6 +30,12 @@ VERDICT_COLORS = {
     "ineligible_estimated": OKABE_ITO["yellow"],
 }
 
+# The refund estimate: what the state refunds, and what the municipality bears.
+REFUND_COLORS = {
+    "refund": OKABE_ITO["sky_blue"],
+    "burden": OKABE_ITO["vermillion"],
+}
+
 # Who approached whom when an agreement began.
 SIDE_COLORS = {
     "自治体側": OKABE_ITO["blue"],

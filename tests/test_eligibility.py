@@ -394,7 +394,7 @@ def test_side_job_conditions() -> None:
         ("min_onsite_days_per_month", "met", "quoted"),
     ]
     assert str(verdict.failed[0]) == (
-        "Hours: 18 a month, fewer than the 20 required (remote work counts)."
+        "Hours a month: 18, fewer than the 20 required (remote work counts)."
     )
 
 

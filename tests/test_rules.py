@@ -69,6 +69,7 @@ def test_rules_table_lists_every_entry() -> None:
         "confidence",
         "source",
         "note",
+        "note_en",
     ]
     assert set(table["confidence"]) == {"official", "quoted", "assumed"}
     assert (table["source"].str.len() > 0).all()
@@ -79,6 +80,14 @@ def _break(folder: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _entry_line(folder: Path, text: str) -> int:
+    """The line of the [[rule]] header of the entry where `text` first appears."""
+    content = (folder / "rules.toml").read_text(encoding="utf-8")
+    before = content[: content.index(text)].splitlines()
+    headers = [n for n, line in enumerate(before, start=1) if line == "[[rule]]"]
+    return headers[-1] if headers else 0
 
 
 def _messages(folder: Path) -> tuple[list[str], list[str]]:
@@ -99,41 +108,42 @@ FIRST_RULE = 'key = "period_min_months"\nkind = "dispatch"'
         (
             "value = 36",
             'value = "36"',
-            "- rules.toml, row 36, column “value”: “36” is not a value of type int.",
+            "- rules.toml, row {row}, column “value”: “36” is not a value of type int.",
         ),
         (
             "value = 36",
             "value = 360",
-            "- rules.toml, row 36, column “value”: 360 must be between 1 and 120.",
+            "- rules.toml, row {row}, column “value”: 360 must be between 1 and 120.",
         ),
         (
             FIRST_RULE,
             'key = "period_min_month"\nkind = "dispatch"',
-            "- rules.toml, row 28, column “key”: “period_min_month” is not a known "
+            "- rules.toml, row {row}, column “key”: “period_min_month” is not a known "
             "rule key (see SPECS in kigyojin/rules.py).",
         ),
         (
             FIRST_RULE,
             'key = "period_min_months"\nkind = "senior"',
-            "- rules.toml, row 28, column “kind”: “senior” is not allowed (one of "
+            "- rules.toml, row {row}, column “kind”: “senior” is not allowed (one of "
             "dispatch、side_job).",
         ),
         (
             'value = 6\nconfidence = "official"',
             'value = 6\nconfidence = "sure"',
-            "- rules.toml, row 28, column “confidence”: “sure” is not allowed (one "
+            "- rules.toml, row {row}, column “confidence”: “sure” is not allowed (one "
             "of official、quoted、assumed).",
         ),
         (
             'value = 6\nconfidence = "official"',
             'value = 6\nconfident = "official"',
-            "- rules.toml, row 28, column “confident”: this field is not expected "
-            "(only key, kind, fiscal_years, value, confidence, source, note).",
+            "- rules.toml, row {row}, column “confident”: this field is not expected "
+            "(only key, kind, fiscal_years, value, confidence, source, note, "
+            "note_en).",
         ),
         (
             "fiscal_years = [2021, 2030]\nvalue = 6",
             "fiscal_years = [2030, 2021]\nvalue = 6",
-            "- rules.toml, row 28, column “fiscal_years”: give the first and last "
+            "- rules.toml, row {row}, column “fiscal_years”: give the first and last "
             "fiscal year (the calendar year each starts in), e.g. [2024, 2030].",
         ),
         (
@@ -144,16 +154,10 @@ FIRST_RULE = 'key = "period_min_months"\nkind = "dispatch"'
             "years.",
         ),
         (
-            "fiscal_years = [2024, 2024]\nvalue = 5_600_000",
-            "fiscal_years = [2024, 2025]\nvalue = 5_600_000",
-            "- rules.toml, row 192, column “fiscal_years”: contribution_cap (dispatch) "
-            "for fiscal year 2025 overlaps the rule on line 184.",
-        ),
-        (
             'source = "総務省「地域活性化起業人制度の活用について」（2024年）'
             '：期間 6か月～3年"',
             'source = " "',
-            "- rules.toml, row 28, column “source”: a non-empty text is required.",
+            "- rules.toml, row {row}, column “source”: a non-empty text is required.",
         ),
         (
             "# --- Period of a dispatch",
@@ -167,12 +171,26 @@ def test_broken_rules_name_line_and_field(
     data_copy: Path, old: str, new: str, en: str
 ) -> None:
     """Each broken entry is reported with its line and field, in both languages."""
+    row = _entry_line(data_copy, old)
     _break(data_copy, old, new)
     english, japanese = _messages(data_copy)
     assert english[0] == "The data file rules.toml could not be loaded."
-    assert en in english[1:]
+    assert en.format(row=row) in english[1:]
     assert japanese[0] == "データファイル rules.toml を読み込めませんでした。"
     assert len(japanese) == len(english)
+
+
+def test_overlapping_years(data_copy: Path) -> None:
+    """Two entries for the same key, type and year: the later one is named."""
+    old = "fiscal_years = [2024, 2024]\nvalue = 5_600_000"
+    first = _entry_line(data_copy, old)
+    later = _entry_line(data_copy, "fiscal_years = [2025, 2030]\nvalue = 5_600_000")
+    _break(data_copy, old, "fiscal_years = [2024, 2025]\nvalue = 5_600_000")
+    english, _ = _messages(data_copy)
+    assert english[1:] == [
+        f"- rules.toml, row {later}, column “fiscal_years”: contribution_cap "
+        f"(dispatch) for fiscal year 2025 overlaps the rule on line {first}."
+    ]
 
 
 def test_gap_in_side_job_years(data_copy: Path) -> None:
@@ -191,10 +209,11 @@ def test_gap_in_side_job_years(data_copy: Path) -> None:
 
 def test_syntax_error_and_missing_file(data_copy: Path) -> None:
     """Unreadable TOML says where; a missing file says so."""
+    line = _entry_line(data_copy, "value = 36") + 4
     _break(data_copy, "value = 36", "value = = 36")
     english, japanese = _messages(data_copy)
     assert english[1].startswith("- rules.toml: not readable as TOML (")
-    assert "line 40" in english[1]
+    assert f"line {line}," in english[1]
     assert japanese[1].startswith("- rules.toml：TOML として読めません（")
     (data_copy / "rules.toml").unlink()
     assert _messages(data_copy)[0][1:] == ["- rules.toml: the file is missing."]

@@ -129,6 +129,7 @@ PAGES = (
     ("pages/overview.py", "common.nav_overview", "overview", ":material/insights:"),
     ("pages/fields.py", "common.nav_fields", "fields", ":material/category:"),
     ("pages/companies.py", "common.nav_companies", "companies", ":material/business:"),
+    ("pages/check.py", "common.nav_check", "check", ":material/fact_check:"),
     ("pages/about.py", "common.nav_about", "about", ":material/info:"),
 )
 
@@ -309,3 +310,62 @@ def display_table_with_links(
     }
     st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
     return shown
+
+
+def _clamped(value, low, high):
+    if low is not None and value < low:
+        return low
+    if high is not None and value > high:
+        return high
+    return value
+
+
+def url_date(label: str, *, key: str, default, **kwargs):
+    """A `st.date_input` whose date lives in the URL under `key` (`?start=2026-04-01`).
+
+    The date is always written, even when it equals `default`: a default that
+    depends on today would otherwise make the same link mean another date later.
+    A value outside `min_value`/`max_value` is brought within them.
+    """
+    from datetime import date
+
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if key not in st.session_state:
+        try:
+            value = date.fromisoformat(st.query_params.get(key, ""))
+        except ValueError:
+            value = default
+        st.session_state[key] = _clamped(value, low, high)
+    elif st.session_state[key] is not None:
+        st.session_state[key] = _clamped(st.session_state[key], low, high)
+    value = st.date_input(label, key=key, **kwargs)
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value.isoformat()
+    return value
+
+
+def url_number(label: str, *, key: str, default, **kwargs):
+    """A `st.number_input` whose value lives in the URL under `key` (`?days=4`).
+
+    An int `default` makes it a whole number. A value left at `default` is left out
+    of the URL; an unreadable one falls back to it; one outside `min_value` /
+    `max_value` is brought within them.
+    """
+    kind = int if isinstance(default, int) else float
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if key not in st.session_state:
+        try:
+            value = kind(st.query_params.get(key, ""))
+        except ValueError:
+            value = default
+        if value != value:  # NaN from "?days=nan"
+            value = default
+        st.session_state[key] = _clamped(value, low, high)
+    value = st.number_input(label, key=key, **kwargs)
+    if value is None or value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+    return value

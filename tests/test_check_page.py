@@ -1,0 +1,190 @@
+"""The 制度チェック page: links restore a check, results and messages are whole."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_app import run_page
+
+from kigyojin import subsidy
+from kigyojin.charts import check as charts
+from kigyojin.i18n import translate
+
+PAGE = "pages/check.py"
+
+
+def _texts(at, kind: str) -> list[str]:
+    return [element.value for element in getattr(at, kind)]
+
+
+def test_map_link_opens_the_municipality_and_its_verdict() -> None:
+    """?code=01209 opens the municipality tab on 夕張市, eligible, with its reason."""
+    at = run_page(PAGE, "ja", code="01209")
+    assert not at.exception
+    assert at.session_state["code"] == "01209"
+    assert _texts(at, "success") == ["受入可能"]
+    assert _texts(at, "error") == []
+    reasons = [m.value for m in at.markdown]
+    assert "- 三大都市圏（11都府県）の外にある市町村です。" in reasons
+    metrics = [m.value for m in at.metric]
+    assert metrics[:2] == ["1,426 市町村", "1,432 市町村"]
+
+
+def test_six_digit_code_and_a_bare_no() -> None:
+    """A 6-digit code is read as its 5-digit form; 千代田区 is a bare no."""
+    at = run_page(PAGE, "en", code="131016")
+    assert at.session_state["code"] == "13101"
+    assert _texts(at, "error") == ["Not eligible"]
+    assert any("23 special wards" in m.value for m in at.markdown)
+
+
+def test_estimated_no_is_a_warning_not_an_error() -> None:
+    """川口市 (in no list) shows as not eligible (estimate), to confirm."""
+    at = run_page(PAGE, "en", code="11203")
+    assert _texts(at, "warning") == [
+        "Not eligible (estimate): confirm with the prefecture"
+    ]
+    assert _texts(at, "error") == []
+
+
+def test_unreadable_code_in_the_link_is_a_message() -> None:
+    """?code=abc says so in the user's language and the page keeps working."""
+    at = run_page(PAGE, "ja", code="abc")
+    assert not at.exception
+    assert _texts(at, "warning") == [
+        translate("check.bad_url_code", "ja")
+        + " "
+        + translate("check.error_bad_code", "ja", value="abc")
+    ]
+    assert at.session_state["code"] is None
+
+
+def test_worked_example_from_a_link() -> None:
+    """The DOMAIN.md §4 example as a link: ¥8,400,000 refunded, ¥600,000 borne."""
+    at = run_page(
+        PAGE,
+        "ja",
+        code="01209",
+        start="2025-10-01",
+        end="2027-03-31",
+        contribution="6000000",
+    )
+    metrics = [(m.label, m.value) for m in at.metric]
+    assert metrics[2:] == [
+        ("国の措置額（合計）（目安）", "8,400,000円"),
+        ("自治体の負担（合計）（目安）", "600,000円"),
+        ("経費（合計）（目安）", "9,000,000円"),
+    ]
+    table = at.dataframe[0].value
+    assert table.to_dict("list") == {
+        "年度": ["令和7年度", "令和8年度", "合計"],
+        "月数": [6, 12, 18],
+        "経費": [3_000_000, 6_000_000, 9_000_000],
+        "措置の上限": [2_800_000, 5_600_000, 8_400_000],
+        "国の措置額": [2_800_000, 5_600_000, 8_400_000],
+        "自治体の負担": [200_000, 400_000, 600_000],
+        "確度": ["目安：当方の仮定"] * 3,
+    }
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["layer"][0]["encoding"]["color"]["scale"] == {
+        "domain": ["国の措置額", "自治体の負担"],
+        "range": ["#56B4E9", "#D55E00"],
+    }
+
+
+def test_refund_chart_data() -> None:
+    """The chart stacks refund under burden per fiscal year, labels in the middle."""
+    result = subsidy.estimate(
+        "dispatch", date(2025, 10, 1), date(2027, 3, 31), contribution=6_000_000
+    )
+    frame = charts.refund_frame(result, "en")
+    assert frame[["year_label", "part", "amount", "middle", "amount_label"]].to_dict(
+        "split"
+    )["data"] == [
+        ["FY2025", "refund", 2_800_000, 1_400_000.0, "¥2,800,000"],
+        ["FY2025", "burden", 200_000, 2_900_000.0, "¥200,000"],
+        ["FY2026", "refund", 5_600_000, 2_800_000.0, "¥5,600,000"],
+        ["FY2026", "burden", 400_000, 5_800_000.0, "¥400,000"],
+    ]
+    spec = charts.refund_chart(result, "en").to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "Amount (yen)"
+
+
+def test_company_check_from_a_link() -> None:
+    """A side job to 川口市 with too few hours: every condition in words."""
+    at = run_page(
+        PAGE,
+        "en",
+        host="11203",
+        kind="side_job",
+        start="2027-04-01",
+        end="2027-09-30",
+        hours="18",
+        employee="yes",
+    )
+    assert not at.exception
+    assert _texts(at, "error") == ["2 condition(s) are not met."]
+    conditions = next(m.value for m in at.markdown if "Hours a month: 18" in m.value)
+    lines = conditions.splitlines()
+    assert len(lines) == 9
+    assert lines[0].startswith(
+        "- :red[:material/cancel:] **Not met**: Host: 埼玉県 川口市"
+    )
+    assert lines[-2] == (
+        "- :red[:material/cancel:] **Not met**: Hours a month: 18, fewer than the 20 "
+        "required (remote work counts). *(estimate: quoted from municipal rules or "
+        "press)*"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "key", "fields"),
+    [
+        (
+            {"start": "2027-06-01", "end": "2027-05-01"},
+            "check.error_end_before_start",
+            {"start": "2027-06-01", "end": "2027-05-01"},
+        ),
+        (
+            {"start": "2027-04-01", "end": "2027-08-31"},
+            "check.error_period_short",
+            {"start": "2027-04-01", "end": "2027-08-31", "minimum": 6},
+        ),
+    ],
+)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_bad_period_is_a_message_in_the_language(
+    params: dict, key: str, fields: dict, lang: str
+) -> None:
+    """A bad period from the URL gives the catalog message, never a traceback."""
+    at = run_page(PAGE, lang, **params)
+    assert not at.exception
+    kind = translate("values.dispatch", lang)
+    expected = translate(key, lang, kind=kind, **fields)
+    assert [e.value.replace("\\", "") for e in at.error] == [expected]
+
+
+def test_tab_and_inputs_survive_in_the_url() -> None:
+    """Every input read from the URL is written back to it."""
+    at = run_page(
+        PAGE,
+        "ja",
+        host="29449",
+        kind="side_job",
+        company_pref="27",
+        days="6",
+        start="2027-04-01",
+        end="2028-03-31",
+    )
+    assert (at.session_state["company_pref"], at.session_state["days"]) == ("27", 6)
+    assert at.session_state["start"].isoformat() == "2027-04-01"
+
+
+def test_broken_rules_file_is_a_message(data_copy: Path) -> None:
+    """A broken rules file names itself; the host verdict still shows."""
+    (data_copy / "rules.toml").write_text("[[rule]]\nkey = 1\n", encoding="utf-8")
+    at = run_page(PAGE, "en", code="01209")
+    assert not at.exception
+    assert _texts(at, "success") == ["May host"]
+    assert at.error and all("rules\\.toml" in e.value for e in at.error)
