@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_app import run_page
 
-from kigyojin import subsidy
+from kigyojin import eligibility, subsidy
 from kigyojin.charts import check as charts
 from kigyojin.i18n import translate
 
@@ -188,3 +188,60 @@ def test_broken_rules_file_is_a_message(data_copy: Path) -> None:
     assert not at.exception
     assert _texts(at, "success") == ["May host"]
     assert at.error and all("rules\\.toml" in e.value for e in at.error)
+
+
+def test_printable_summary_is_the_whole_check() -> None:
+    """The text summary holds the host, every condition and every fiscal year."""
+    result = subsidy.estimate(
+        "dispatch", date(2025, 10, 1), date(2027, 3, 31), contribution=6_000_000
+    )
+    verdict = eligibility.check_dispatch(
+        "dispatch",
+        company_prefecture="13",
+        head_office_in_metro=True,
+        workplace_prefecture="13",
+        months_since_joining=12,
+        works_in_host=True,
+        host="01209",
+        start=date(2025, 10, 1),
+        end=date(2027, 3, 31),
+        half_in_host=True,
+    )
+    text = eligibility.summary_text(
+        result, "en", dispatch=verdict, today=date(2026, 12, 3)
+    )
+    quoted = "estimate: quoted from municipal rules or press"
+    assert text.splitlines() == [
+        "地域活性化起業人: self-check result",
+        "Made on 2026-12-03 (地域活性化起業人 dashboard)",
+        "",
+        "Host: 北海道 夕張市 (01209) … May host",
+        "  - It lies outside the three major metropolitan areas (11 prefectures).",
+        "",
+        "Conditions (Company dispatch):",
+        "  [OK] Host: 北海道 夕張市 may host. It lies outside the three major "
+        "metropolitan areas (11 prefectures). (official)",
+        "  [OK] Company: located in the metropolitan areas (in Tokyo, or with its "
+        "head-office function there). (official)",
+        "  [OK] Employee's workplace: Tokyo, in the metropolitan areas. (official)",
+        "  [OK] Time with the company: 12 months at the start, at least the 3 "
+        f"required. ({quoted})",
+        "  [NG] Someone who already works in the host municipality cannot be sent "
+        f"there. ({quoted})",
+        "  [OK] Period: 2025-10-01 to 2027-03-31 (18 months) is within 6 to 36 "
+        "months. (official)",
+        "  [OK] Working days: at least 50% of the working days of each month and of "
+        f"the whole period are spent in the host. ({quoted})",
+        "→ Some conditions fail ([NG]).",
+        "",
+        "Estimated refund (Company dispatch, 2025-10-01 to 2027-03-31, 18 months):",
+        "  FY2025 (6 months): cost ¥3,000,000, cap ¥2,800,000, state refund "
+        "¥2,800,000, municipality bears ¥200,000 [estimate: our assumption]",
+        "  FY2026 (12 months): cost ¥6,000,000, cap ¥5,600,000, state refund "
+        "¥5,600,000, municipality bears ¥400,000 [estimate: our assumption]",
+        "  Total: state refund ¥8,400,000, municipality bears ¥600,000",
+        "",
+        "“Estimate” marks rules not confirmed in MIC's own documents. Confirm the "
+        "final answer with the municipality, the prefecture or MIC. Sources of the "
+        "rules: data/rules.toml",
+    ]
