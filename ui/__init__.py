@@ -130,6 +130,7 @@ PAGES = (
     ("pages/fields.py", "common.nav_fields", "fields", ":material/category:"),
     ("pages/companies.py", "common.nav_companies", "companies", ":material/business:"),
     ("pages/check.py", "common.nav_check", "check", ":material/fact_check:"),
+    ("pages/matching.py", "common.nav_matching", "matching", ":material/handshake:"),
     ("pages/about.py", "common.nav_about", "about", ":material/info:"),
 )
 

@@ -1,0 +1,115 @@
+"""The matching page's map: suggested partners as points over prefecture outlines.
+
+The outlines are the shipped TopoJSON passed inline in the spec (never as a URL, so
+nothing is fetched), drawn by Vega-Lite; each point is a town hall or prefectural
+office, coloured and shaped by what it is, with its name and why in the tooltip.
+"""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from kigyojin.charts import configure
+from kigyojin.data import _signature
+from kigyojin.errors import DataFileError, Problem
+from kigyojin.i18n import translate
+from kigyojin.paths import data_dir
+from kigyojin.style import OKABE_ITO
+
+OUTLINES = Path("boundaries") / "prefectures_s0010.topojson"
+OUTLINE_OBJECT = "prefectures"
+
+# What a point is, in the order of the legend: colour and shape say it twice, so
+# colour is never the only cue.
+ROLES = {
+    "office": (OKABE_ITO["black"], "square"),
+    "target": (OKABE_ITO["vermillion"], "diamond"),
+    "top": (OKABE_ITO["vermillion"], "circle"),
+    "candidate": (OKABE_ITO["blue"], "circle"),
+    "peer": (OKABE_ITO["green"], "triangle-up"),
+}
+ROLE_SIZES = {"office": 140, "target": 220, "top": 120, "candidate": 45, "peer": 110}
+MAP_HEIGHT = 520
+
+
+def outlines() -> dict:
+    """The prefecture outlines as parsed TopoJSON, read once per file version."""
+    path = data_dir() / OUTLINES
+    return _outlines(str(path), _signature(path))
+
+
+@lru_cache(maxsize=2)
+def _outlines(path: str, signature: tuple[int, int]) -> dict:
+    label = OUTLINES.as_posix()
+    if signature == (0, 0):
+        raise DataFileError([Problem(label, "errors.file_missing")])
+    try:
+        with open(path, encoding="utf-8") as handle:
+            topology = json.load(handle)
+        topology["objects"][OUTLINE_OBJECT]["geometries"]
+    except (ValueError, KeyError, TypeError):
+        raise DataFileError(
+            [
+                Problem(
+                    label, "matching.error_outlines", params={"object": OUTLINE_OBJECT}
+                )
+            ]
+        ) from None
+    return topology
+
+
+def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Points (columns lon, lat, role, place, detail) over prefecture outlines.
+
+    `role` is a key of ROLES; `place` and `detail` go in the tooltip as text.
+    """
+    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    frame = points[["lon", "lat", "role", "place", "detail"]].copy()
+    frame["role_label"] = frame["role"].map(lambda r: t(f"matching.role_{r}"))
+    frame["size"] = frame["role"].map(ROLE_SIZES)
+    roles = [r for r in ROLES if r in set(frame["role"])]
+    labels = [t(f"matching.role_{r}") for r in roles]
+    # Smaller points first, so the important ones are drawn on top.
+    frame = frame.sort_values("size", kind="stable")
+
+    land = (
+        alt.Chart(
+            alt.Data(
+                values=outlines(),
+                format=alt.DataFormat(type="topojson", feature=OUTLINE_OBJECT),
+            )
+        )
+        .mark_geoshape(fill="#EFEFEF", stroke="#9A9A9A", strokeWidth=0.5)
+        .project(type="mercator")
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_point(filled=True, opacity=0.9, stroke="#FFFFFF", strokeWidth=0.6)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color(
+                "role_label:N",
+                title=t("matching.map_role"),
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=[ROLES[r][0] for r in roles]),
+            ),
+            shape=alt.Shape(
+                "role_label:N",
+                title=t("matching.map_role"),
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=[ROLES[r][1] for r in roles]),
+            ),
+            size=alt.Size("size:Q", scale=None, legend=None),
+            tooltip=[
+                alt.Tooltip("place:N", title=t("matching.map_place")),
+                alt.Tooltip("role_label:N", title=t("matching.map_role")),
+                alt.Tooltip("detail:N", title=t("matching.map_detail")),
+            ],
+        )
+        .project(type="mercator")
+    )
+    return configure((land + dots).properties(height=MAP_HEIGHT))
