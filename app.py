@@ -16,4 +16,10 @@ st.set_page_config(
     layout="wide",
 )
 ui.language_switch()
-st.navigation(ui.pages(), position="top").run()
+if ui.presenting():
+    # Every page's path runs the presenter, so leaving it returns to that page.
+    st.navigation(ui.presenter_pages(), position="hidden").run()
+else:
+    page = st.navigation(ui.pages(), position="top")
+    page.run()
+    ui.presenter_tools(page.url_path)

@@ -370,3 +370,170 @@ def url_number(label: str, *, key: str, default, **kwargs):
     else:
         st.query_params[key] = str(value)
     return value
+
+
+# --- Presenter mode, exports and shareable links ------------------------------------
+
+PRESENT_PARAM = "present"
+SLIDE_PARAM = "slide"
+PRESENT_SCRIPT = "pages/present.py"
+
+# Presenter mode: no header, toolbar or sidebar, and type for the back of a room.
+# A constant written here, never built from data.
+PRESENTER_CSS = """
+<style>
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stSidebarNav"], footer { display: none !important; }
+[data-testid="stMainBlockContainer"] {
+  padding: 1rem 3rem 1rem 3rem; max-width: 100%;
+}
+[data-testid="stMainBlockContainer"] h1 {
+  font-size: 48px; line-height: 1.2; padding: 0.25rem 0;
+}
+[data-testid="stMainBlockContainer"] p,
+[data-testid="stMainBlockContainer"] li { font-size: 30px; line-height: 1.45; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] p {
+  font-size: 72px; font-weight: 700; line-height: 1.15;
+  white-space: normal; overflow: visible; text-overflow: clip;
+  word-break: normal; overflow-wrap: normal;
+}
+[data-testid="stMetricValue"] .stMarkdownEllipsis { overflow: visible; }
+[data-testid="stMainBlockContainer"]
+.st-key-present_lead [data-testid="stMetricValue"] p {
+  font-size: 96px;
+}
+[data-testid="stMainBlockContainer"] [data-testid="stMetricLabel"] p {
+  font-size: 28px; white-space: normal;
+}
+[data-testid="stMetricLabel"] { height: auto; min-height: 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p {
+  font-size: 18px; line-height: 1.4;
+}
+[data-testid="stMainBlockContainer"] button p { font-size: 22px; }
+.st-key-present_nav { justify-content: flex-end; align-items: center; }
+.st-key-present_nav [data-testid="stMarkdownContainer"] p { font-size: 24px; }
+/* The chart of a slide takes the height the title, message and buttons leave. */
+[data-testid="stMainBlockContainer"] .st-key-present_chart {
+  flex: 0 0 auto; height: calc(100vh - 340px); min-height: 240px;
+}
+.st-key-present_page_up, .st-key-present_page_down { display: none; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    """True when the URL asks for presenter mode (`?present=1`)."""
+    return st.query_params.get(PRESENT_PARAM) == "1"
+
+
+def presenter_pages() -> list:
+    """Every page's URL path, each running the presenter: a link keeps its path, and
+    leaving presenter mode returns to the page it was started from."""
+    tr = t()
+    return [
+        st.Page(PRESENT_SCRIPT, title=tr(key), url_path=url, default=index == 0)
+        for index, (_, key, url, _) in enumerate(PAGES)
+    ]
+
+
+def view_parameters() -> dict[str, list[str]]:
+    """Every URL parameter of the current view, each as the list of its values."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def start_presenting(url_path: str) -> None:
+    """Switch to presenter mode on the slide that tells the current page's story."""
+    from kigyojin import presenter  # vl-convert is loaded only when presenting
+
+    st.query_params[PRESENT_PARAM] = "1"
+    st.query_params[SLIDE_PARAM] = str(presenter.start_slide(url_path))
+
+
+def stop_presenting() -> None:
+    """Leave presenter mode, keeping the page, filters and language."""
+    st.query_params.pop(PRESENT_PARAM, None)
+    st.query_params.pop(SLIDE_PARAM, None)
+
+
+def current_slide(total: int) -> int:
+    """The slide number in the URL (1-based), brought within 1..`total`."""
+    try:
+        number = int(st.query_params.get(SLIDE_PARAM, "1"))
+    except ValueError:
+        number = 1
+    number = min(max(number, 1), total)
+    st.query_params[SLIDE_PARAM] = str(number)
+    return number
+
+
+def go_to_slide(number: int) -> None:
+    """Show slide `number` (a button callback; the page clamps it)."""
+    st.query_params[SLIDE_PARAM] = str(number)
+
+
+def share_url() -> str:
+    """The address of exactly this view: page, filters and language."""
+    from urllib.parse import urlencode
+
+    base = st.context.url or ""
+    query = urlencode(view_parameters(), doseq=True)
+    return f"{base}?{query}" if query else base
+
+
+def copy_link() -> None:
+    """The current view's link, shown with a copy button."""
+    st.caption(t()("present.copy_link"))
+    st.code(share_url(), language=None, wrap_lines=True)
+
+
+def png_download(chart, file_name: str, key: str) -> None:
+    """A PNG of `chart` at projector resolution (1,920 px wide), made on click."""
+    from kigyojin import render  # vl-convert is loaded only for an export
+
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    st.download_button(
+        t()("present.download_png"),
+        lambda: render.png(render.enlarge(spec, render.EXPORT_TEXT_SCALE)),
+        file_name=file_name,
+        mime="image/png",
+        key=key,
+        icon=":material/image:",
+        on_click="ignore",
+    )
+
+
+def deck_download(key: str) -> None:
+    """The story as a PowerPoint deck in this view's language and filters, on click."""
+    from kigyojin import export_pptx, presenter
+
+    language = lang()
+    filters = presenter.view_filters(view_parameters())
+    st.download_button(
+        t()("present.download_pptx"),
+        lambda: export_pptx.build(language, filters),
+        file_name=t()("present.deck_file", language=language),
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key=key,
+        help=t()("present.download_pptx_help"),
+        icon=":material/slideshow:",
+        on_click="ignore",
+    )
+
+
+def presenter_tools(url_path: str) -> None:
+    """In the sidebar: presenter mode, the PowerPoint download and this view's link.
+
+    Drawn after the page, so that the link holds the filters the page just set.
+    """
+    with st.sidebar:
+        st.button(
+            t()("present.start"),
+            help=t()("present.start_help"),
+            icon=":material/co_present:",
+            on_click=start_presenting,
+            args=(url_path,),
+            key="present_start",
+        )
+        deck_download("present_deck_sidebar")
+        copy_link()

@@ -1,0 +1,208 @@
+"""Exports: the PowerPoint deck read back, PNG at projector size, no tofu."""
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from kigyojin import export_pptx, presenter, render
+from kigyojin import figures as national
+from kigyojin.charts import overview as overview_charts
+from kigyojin.paths import PROJECT_DIR
+from kigyojin.style import FONT_FAMILY
+
+JAPANESE_SAMPLE = "地域活性化起業人"
+
+
+def pixels(png: bytes) -> np.ndarray:
+    """A PNG decoded to grey levels."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def title_chart(text: str) -> alt.Chart:
+    """A chart whose only text is `text`, as its title, in the app's fonts."""
+    frame = pd.DataFrame({"x": [1]})
+    chart = alt.Chart(frame, title=alt.Title(text, fontSize=40)).mark_point(opacity=0)
+    return chart.encode(x=alt.X("x:Q", axis=None)).configure(font=FONT_FAMILY)
+
+
+def glyphs_differ(text: str) -> bool:
+    """Whether `text` and its reverse draw differently: tofu draws every missing
+    character as the same box (or nothing), so both would come out the same."""
+    first = pixels(render.png(title_chart(text), width=None))
+    second = pixels(render.png(title_chart(text[::-1]), width=None))
+    return first.shape != second.shape or bool((first != second).any())
+
+
+# --- PNG ------------------------------------------------------------------------------
+
+
+def test_chart_png_is_projector_wide_and_not_blank() -> None:
+    """A chart comes out 1,920 pixels wide, with something drawn on it."""
+    chart = overview_charts.trend_chart(national.trend(), "people", "ja")
+    image = pixels(render.png(render.enlarge(chart, render.EXPORT_TEXT_SCALE)))
+    assert image.shape[1] == render.PROJECTOR_WIDTH * render.PROJECTOR_SCALE == 1920
+    assert image.std() > 10
+
+
+def test_japanese_title_renders_as_glyphs() -> None:
+    """Japanese text in an exported image is drawn as distinct glyphs, not tofu."""
+    assert glyphs_differ(JAPANESE_SAMPLE)
+
+
+def test_enlarge_scales_text_not_data() -> None:
+    """Font sizes and offsets grow; data values stay as they were."""
+    chart = overview_charts.trend_chart(national.trend(), "people", "en")
+    spec = chart.to_dict()
+    large = render.enlarge(chart, 2)
+    assert large["config"]["axis"]["labelFontSize"] == 2 * 13
+    assert large["layer"][1]["mark"]["fontSize"] == 2 * 12
+    assert large["layer"][1]["mark"]["dy"] == -16
+    assert large["datasets"] == spec["datasets"]
+
+
+# Run in a fresh process whose fontconfig sees only an empty folder: no system font
+# at all, as on a machine without fonts-noto-cjk. It registers the folders given.
+_ISOLATED = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from kigyojin import render
+import test_export
+render.use_fonts([Path(p) for p in json.loads(sys.argv[1])])
+print(json.dumps(test_export.glyphs_differ(test_export.JAPANESE_SAMPLE)))
+"""
+
+
+def glyphs_differ_with_only(folders: list[Path], tmp_path: Path) -> bool:
+    """`glyphs_differ` in a process that knows only the font `folders`."""
+    empty = tmp_path / "no-fonts"
+    empty.mkdir(exist_ok=True)
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<fontconfig><dir>' + str(empty) + "</dir></fontconfig>"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _ISOLATED.format(tests=str(Path(__file__).parent)),
+            json.dumps([str(f) for f in folders]),
+        ],
+        env={"FONTCONFIG_FILE": str(config), "PATH": "/usr/bin:/bin"},
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_bundled_font_draws_japanese_without_system_fonts(tmp_path: Path) -> None:
+    """With no system font at all, the font shipped as a package draws Japanese."""
+    folder = render.bundled_font_directory()
+    assert folder is not None, "matplotlib-fontja is a dependency: pip install -e ."
+    assert glyphs_differ_with_only([folder], tmp_path)
+
+
+def test_tofu_check_fails_without_a_japanese_font(tmp_path: Path) -> None:
+    """The glyph check catches tofu: with no Japanese font it reports no glyphs."""
+    latin = Path("/usr/share/fonts/truetype/dejavu")
+    assert not glyphs_differ_with_only([latin] if latin.is_dir() else [], tmp_path)
+
+
+# --- PowerPoint -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def deck_ja() -> Presentation:
+    """The Japanese deck with the trend on companies, read back."""
+    filters = {"measure": ["companies"], "lang": ["ja"]}
+    slides = presenter.slides("ja", filters)
+    data = export_pptx.deck(slides, "ja", filters, today=date(2026, 4, 1))
+    return Presentation(io.BytesIO(data))
+
+
+def slide_texts(slide) -> list[str]:
+    """The text of each text box of a slide, in order."""
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def test_deck_has_a_title_slide_and_one_per_story_slide(deck_ja) -> None:
+    """1 title slide + the story, each titled as the presenter shows it."""
+    story = presenter.slides("ja", {"measure": "companies"})
+    assert len(deck_ja.slides) == 1 + len(story)
+    titles = [slide_texts(s)[0] for s in list(deck_ja.slides)[1:]]
+    assert titles == [s.title for s in story]
+    assert "年度別の推移：派遣元企業数" in titles
+
+
+def test_title_slide_states_vintage_and_filters(deck_ja) -> None:
+    """The title slide holds the data's vintage and the filters in force."""
+    text = "\n".join(slide_texts(deck_ja.slides[0]))
+    assert "地域活性化起業人制度" in text
+    assert "全国の実績：令和3年度〜令和6年度" in text
+    assert "推移の指標：派遣元企業数" in text
+    assert "作成日：2026-04-01" in text
+
+
+def test_every_story_slide_has_its_source(deck_ja) -> None:
+    """Each slide after the title carries its 出典 line(s)."""
+    for slide in list(deck_ja.slides)[1:]:
+        assert any(
+            line.startswith("出典：")
+            for t in slide_texts(slide)
+            for line in t.splitlines()
+        ), slide_texts(slide)[0]
+
+
+def test_japanese_text_is_intact(deck_ja) -> None:
+    """The message of the map slide reads back character for character."""
+    expected = presenter.slide("map", "ja").message
+    texts = [t for s in deck_ja.slides for t in slide_texts(s)]
+    assert expected in texts
+    runs = [
+        run
+        for shape in deck_ja.slides[1].shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    ]
+    assert all(r._r.rPr.get("lang") == "ja-JP" for r in runs)
+
+
+def test_chart_images_are_not_blank(deck_ja) -> None:
+    """Every picture is a PNG of real content: varied pixels, projector-wide."""
+    pictures = [
+        shape
+        for slide in deck_ja.slides
+        for shape in slide.shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    with_chart = [s for s in presenter.slides("ja") if s.chart is not None]
+    assert len(pictures) == len(with_chart)
+    for picture in pictures:
+        image = pixels(picture.image.blob)
+        assert image.shape[1] >= 1800
+        assert image.std() > 10
+
+
+def test_english_deck_is_in_english() -> None:
+    """The deck follows the language: English titles and sources."""
+    data = export_pptx.build("en", {})
+    deck = Presentation(io.BytesIO(data))
+    first = slide_texts(deck.slides[0])
+    assert first[0].startswith("Regional Revitalization Entrepreneurs")
+    assert "No filters (whole country, default view)" in first[1]
+    assert any("Source: " in t for t in slide_texts(deck.slides[1]))
