@@ -1,5 +1,7 @@
 """Chart of the self-check page: the refund and what the municipality bears."""
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -10,13 +12,15 @@ from kigyojin.style import REFUND_COLORS
 from kigyojin.subsidy import Estimate
 
 PARTS = ("refund", "burden")
+# Headroom above the tallest bar for the label over it.
+LABEL_ROOM = 1.15
 
 
 def refund_frame(estimate: Estimate, lang: str) -> pd.DataFrame:
     """The estimate in long form, one row per fiscal year and part (refund, burden).
 
     Columns: fiscal_year, year_label, part, stack_order, part_label, amount, middle
-    (the height of the middle of its segment, where its label goes), amount_label,
+    (the height of the middle of its segment), top (of the stack), amount_label,
     cost, cap, months, confidence_label.
     """
     rows = []
@@ -26,6 +30,7 @@ def refund_frame(estimate: Estimate, lang: str) -> pd.DataFrame:
             amount = getattr(row, part)
             middle = below + amount / 2
             below += amount
+            top = row.refund + row.burden
             rows.append(
                 {
                     "fiscal_year": row.fiscal_year,
@@ -35,6 +40,7 @@ def refund_frame(estimate: Estimate, lang: str) -> pd.DataFrame:
                     "part_label": translate(f"check.part_{part}", lang),
                     "amount": amount,
                     "middle": middle,
+                    "top": top,
                     "amount_label": fmt.yen(amount, lang),
                     "cost": fmt.yen(row.cost, lang),
                     "cap": fmt.yen(row.cap, lang),
@@ -56,6 +62,7 @@ def refund_chart(estimate: Estimate, lang: str) -> alt.Chart:
     frame = refund_frame(estimate, lang)
     parts = [t(f"check.part_{part}") for part in PARTS]
     years = [fmt.fiscal_year(row.fiscal_year, lang) for row in estimate.rows]
+    tallest = max((row.refund + row.burden for row in estimate.rows), default=0)
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -66,7 +73,12 @@ def refund_chart(estimate: Estimate, lang: str) -> alt.Chart:
                 title=t("charts.fiscal_year"),
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("amount:Q", title=t("check.chart_yen"), stack="zero"),
+            y=alt.Y(
+                "amount:Q",
+                title=t("check.chart_yen"),
+                stack="zero",
+                scale=alt.Scale(domain=[0, _axis_top(tallest * LABEL_ROOM)]),
+            ),
             color=alt.Color(
                 "part_label:N",
                 title=None,
@@ -87,8 +99,11 @@ def refund_chart(estimate: Estimate, lang: str) -> alt.Chart:
             ],
         )
     )
-    labels = (
-        alt.Chart(frame[frame["amount"] > 0])
+    # The refund is labelled inside its bar; the burden, often a thin slice, just
+    # above the stack, with room made for it at the top of the scale.
+    shown = frame[frame["amount"] > 0]
+    inside = (
+        alt.Chart(shown[shown["part"] == "refund"])
         .mark_text(fontSize=12, color="#111111")
         .encode(
             x=alt.X("year_label:N", sort=years),
@@ -96,4 +111,21 @@ def refund_chart(estimate: Estimate, lang: str) -> alt.Chart:
             text="amount_label:N",
         )
     )
-    return configure((bars + labels).properties(height=300))
+    above = (
+        alt.Chart(shown[shown["part"] == "burden"])
+        .mark_text(fontSize=12, color="#111111", baseline="bottom", dy=-4)
+        .encode(
+            x=alt.X("year_label:N", sort=years),
+            y=alt.Y("top:Q"),
+            text=alt.Text("amount_label:N"),
+        )
+    )
+    return configure(alt.layer(bars, inside, above).properties(height=300))
+
+
+def _axis_top(value: float) -> int:
+    """`value` rounded up to a half step of its order of magnitude (6.9M -> 7M)."""
+    if value <= 0:
+        return 1
+    half_step = 10 ** math.floor(math.log10(value)) / 2
+    return int(math.ceil(value / half_step) * half_step)
