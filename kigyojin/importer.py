@@ -57,6 +57,8 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MISREAD_KATAKANA_SHARE = 0.5
 # Text with more control characters than this share is a binary file.
 CONTROL_CHAR_SHARE = 0.01
+# UTF-16 without a BOM: at least this share of the bytes on one side are zero.
+UTF16_ZERO_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def _decode(raw: bytes, file_name: str) -> str:
         except UnicodeDecodeError:
             raise _refuse(file_name, "errors.unknown_encoding") from None
     if b"\x00" in raw[:65536]:
-        raise _refuse(file_name, "errors.binary_file")
+        return _utf16_without_bom(raw, file_name)
     text = None
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -242,6 +244,28 @@ def _decode(raw: bytes, file_name: str) -> str:
     if controls > CONTROL_CHAR_SHARE * len(sample):
         raise _refuse(file_name, "errors.binary_file")
     return text
+
+
+def _utf16_without_bom(raw: bytes, file_name: str) -> str:
+    """UTF-16 text saved without its BOM, or else a binary file.
+
+    In UTF-16 the commas, digits and line ends of a CSV have a zero byte beside
+    them, always on the same side; a binary file has zeros anywhere.
+    """
+    sample = raw[:65536]
+    even, odd = sample[0::2], sample[1::2]
+    zeros = (even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1))
+    encoding = None
+    if zeros[1] > UTF16_ZERO_SHARE and zeros[0] < CONTROL_CHAR_SHARE:
+        encoding = "utf-16-le"
+    elif zeros[0] > UTF16_ZERO_SHARE and zeros[1] < CONTROL_CHAR_SHARE:
+        encoding = "utf-16-be"
+    if encoding is None or len(raw) % 2:
+        raise _refuse(file_name, "errors.binary_file")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise _refuse(file_name, "errors.binary_file") from None
 
 
 def _misread(text: str) -> bool:

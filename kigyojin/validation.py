@@ -176,7 +176,7 @@ def _check_range(
                     "errors.below_minimum",
                     row=_row(index),
                     column=column.name,
-                    params={"value": numbers[index], "minimum": column.minimum},
+                    params={"value": _shown(numbers[index]), "minimum": column.minimum},
                 )
             )
     if column.maximum is not None:
@@ -187,9 +187,14 @@ def _check_range(
                     "errors.above_maximum",
                     row=_row(index),
                     column=column.name,
-                    params={"value": numbers[index], "maximum": column.maximum},
+                    params={"value": _shown(numbers[index]), "maximum": column.maximum},
                 )
             )
+
+
+def _shown(number: float) -> int | float:
+    # A column with an unreadable cell is read as floats: say -1, not -1.0.
+    return int(number) if float(number).is_integer() else number
 
 
 def _row(index: int) -> int:
