@@ -135,3 +135,19 @@ def test_sample_chart_spec() -> None:
     ]
     assert [r["chosen"] for r in rows[:4]] == [False, False, True, True]
     assert spec["params"][0]["select"]["fields"] == ["group"]
+
+
+def test_text_width_estimate() -> None:
+    """Full-width characters count a font size each, others 0.6 of it."""
+    assert charts.text_width("人人", 10) == 20
+    assert charts.text_width("ab", 10) == 12
+
+
+def test_value_axis_leaves_room_for_the_bar_text() -> None:
+    """The scale ends past the longest bar by the widest text, in pixels."""
+    axis = charts.value_axis("people:Q", "人数", 216, ["216人・27.7%", "6人"]).to_dict()
+    room = charts.text_width("216人・27.7%") + charts.BAR_TEXT_GAP + charts.EDGE_MARGIN
+    assert axis["scale"] == {
+        "domainMax": {"expr": f"216.0 * width / max(width - {room:.0f}, width * 0.3)"},
+        "nice": False,
+    }

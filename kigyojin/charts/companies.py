@@ -15,7 +15,14 @@ import pandas as pd
 
 from kigyojin import companies, fmt
 from kigyojin.charts import configure
-from kigyojin.charts.fields import TEXT_COLOR, count_share, faded_unless
+from kigyojin.charts.fields import (
+    BAR_TEXT_GAP,
+    BAR_TEXT_SIZE,
+    TEXT_COLOR,
+    count_share,
+    faded_unless,
+    value_axis,
+)
 from kigyojin.data import _signature
 from kigyojin.errors import DataFileError, Problem
 from kigyojin.i18n import label, translate
@@ -69,7 +76,9 @@ def ranking_chart(
     base = alt.Chart(frame).encode(
         # Company names are short enough to show whole.
         y=alt.Y("company:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("people:Q", title=t("charts.people")),
+        x=value_axis(
+            "people:Q", t("charts.people"), frame["people"].max(), frame["text"]
+        ),
     )
     bars = base.mark_bar(cursor="pointer").encode(
         color=alt.Color(
@@ -82,7 +91,7 @@ def ranking_chart(
         opacity=faded_unless("matching"),
         tooltip=tooltip,
     )
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(
+    text = base.mark_text(align="left", dx=BAR_TEXT_GAP, fontSize=BAR_TEXT_SIZE).encode(
         text="text:N", color=alt.value(TEXT_COLOR)
     )
     pick = alt.selection_point(name=COMPANY_PARAM, fields=["key"], on="click")

@@ -6,6 +6,7 @@ groups are drawn faint, so the chart shows the filter the table beside it uses.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import altair as alt
@@ -30,6 +31,15 @@ FADED = 0.3
 # `labelExpr` splits on again (a string is drawn as one line, an array as lines).
 LINE_BREAK = "|"
 TEXT_COLOR = "#222222"
+# Text written after a bar: its size, and an estimate of how wide a character
+# is drawn (full-width characters about the font size, others about 0.6 of it).
+BAR_TEXT_SIZE = 12
+NARROW_CHAR = 0.6
+# Pixels between a bar's end and its text, plus a margin at the chart's edge.
+BAR_TEXT_GAP = 4
+EDGE_MARGIN = 6
+# However narrow the chart, the longest bar keeps at least this share of it.
+MIN_BAR_SHARE = 0.3
 
 
 def group_label(group: str, lang: str) -> str:
@@ -72,12 +82,35 @@ def _color(lang: str) -> alt.Color:
     return alt.Color(
         "group_label:N",
         title=translate("fields.col_group", lang),
-        legend=alt.Legend(columns=3, labelLimit=0),
+        # One column: a legend under the plot starts after the axis labels, and a
+        # wider one would run off a phone's screen.
+        legend=alt.Legend(columns=1, labelLimit=0),
         sort=[group_label(g, lang) for g in GROUPS],
         scale=alt.Scale(
             domain=[group_label(g, lang) for g in GROUPS],
             range=[FIELD_GROUP_COLORS[g] for g in GROUPS],
         ),
+    )
+
+
+def text_width(text: str, size: float = BAR_TEXT_SIZE) -> float:
+    """About how many pixels `text` takes at font `size`."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+    return wide * size + (len(text) - wide) * size * NARROW_CHAR
+
+
+def value_axis(field: str, title: str, longest: float, texts: Iterable[str]) -> alt.X:
+    """The bars' value axis, leaving room after the longest bar for its text.
+
+    The room is measured in pixels, so the scale is set by an expression of the
+    chart's width: the texts stay inside the chart on a phone and a projector.
+    """
+    room = max(map(text_width, texts), default=0) + BAR_TEXT_GAP + EDGE_MARGIN
+    reach = (
+        f"{float(longest)} * width / max(width - {room:.0f}, width * {MIN_BAR_SHARE})"
+    )
+    return alt.X(
+        field, title=title, scale=alt.Scale(domainMax=alt.ExprRef(reach), nice=False)
     )
 
 
@@ -114,7 +147,9 @@ def groups_chart(groups: pd.DataFrame, lang: str, chosen: Iterable[str] = ()):
     order = frame["group_label"].tolist()  # already sorted, the rest last
     base = alt.Chart(frame).encode(
         y=alt.Y("group_label:N", sort=order, title=None),
-        x=alt.X("people:Q", title=t("charts.people")),
+        x=value_axis(
+            "people:Q", t("charts.people"), frame["people"].max(), frame["text"]
+        ),
     )
     bars = base.mark_bar(cursor="pointer").encode(
         color=_color(lang).legend(None),  # the axis names the groups
@@ -126,7 +161,7 @@ def groups_chart(groups: pd.DataFrame, lang: str, chosen: Iterable[str] = ()):
             alt.Tooltip("categories:Q", title=t("fields.col_categories")),
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=13).encode(
+    text = base.mark_text(align="left", dx=BAR_TEXT_GAP, fontSize=BAR_TEXT_SIZE).encode(
         text="text:N", color=alt.value(TEXT_COLOR)
     )
     chart = (bars.add_params(_pick()) + text).properties(height=alt.Step(34))
@@ -162,12 +197,14 @@ def categories_chart(fields: pd.DataFrame, lang: str, chosen: Iterable[str] = ()
     ]
     base = alt.Chart(frame).encode(
         y=alt.Y("axis_label:N", sort=order, title=None, axis=_wrapped_axis()),
-        x=alt.X("people:Q", title=t("charts.people")),
+        x=value_axis(
+            "people:Q", t("charts.people"), frame["people"].max(), frame["text"]
+        ),
     )
     bars = base.mark_bar(cursor="pointer").encode(
         color=_color(lang), opacity=faded_unless("chosen"), tooltip=tooltip
     )
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(
+    text = base.mark_text(align="left", dx=BAR_TEXT_GAP, fontSize=BAR_TEXT_SIZE).encode(
         text="text:N", color=alt.value(TEXT_COLOR)
     )
     chart = (bars.add_params(_pick()) + text).properties(height=alt.Step(40))
@@ -207,7 +244,9 @@ def sample_chart(by_group: pd.DataFrame, lang: str, chosen: Iterable[str] = ()):
     base = alt.Chart(frame).encode(
         y=alt.Y("group_label:N", sort=order, title=None),
         yOffset=alt.YOffset("series:N", sort=[national, sampled]),
-        x=alt.X("share:Q", title=t("charts.share_percent")),
+        x=value_axis(
+            "share:Q", t("charts.share_percent"), frame["share"].max(), frame["text"]
+        ),
     )
     bars = base.mark_bar(cursor="pointer").encode(
         color=alt.Color(
@@ -228,7 +267,7 @@ def sample_chart(by_group: pd.DataFrame, lang: str, chosen: Iterable[str] = ()):
             alt.Tooltip("share_label:N", title=t("charts.share")),
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(
+    text = base.mark_text(align="left", dx=BAR_TEXT_GAP, fontSize=BAR_TEXT_SIZE).encode(
         text="text:N", color=alt.value(TEXT_COLOR)
     )
     chart = (bars.add_params(_pick()) + text).properties(height=alt.Step(20))
