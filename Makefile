@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Benchmarks against an empty Streamlit app (about 15 minutes); writes
+# docs/performance.md. Loopback ports 8680-8692; installs nginx when missing.
+bench: $(STAMP)
+	bash scripts/ensure-browser
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -1,0 +1,134 @@
+"""Many sessions at once: server memory as they open, latency as they switch pages."""
+
+import asyncio
+import contextlib
+import gc
+import random
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+from bench import server
+from bench.client import Run, Session, route_cookie
+
+# A seminar attendee reads a page before switching: seconds between two switches.
+THINK_SECONDS = (0.5, 2.5)
+# Memory is read this long after the last session opened, once the server is idle.
+SETTLE_SECONDS = 2.0
+
+
+@dataclass
+class LoadResult:
+    """Every page a load test asked for, with its latency and errors."""
+
+    sessions: int
+    seconds: float
+    first: list[Run] = field(default_factory=list)  # each session's landing page
+    switches: list[Run] = field(default_factory=list)
+    failed_sessions: list[str] = field(default_factory=list)
+    client_cpu_seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[str]:
+        """Every error of every page and session, in the order they happened."""
+        runs = self.first + self.switches
+        return [e for run in runs for e in run.errors] + self.failed_sessions
+
+
+def cookie_for(base_url: str) -> str:
+    """The cookies a browser gets on its first visit (the proxy's sticky route)."""
+    with urllib.request.urlopen(base_url, timeout=30) as response:
+        return route_cookie(response.headers.get_all("Set-Cookie") or [])
+
+
+async def _walk(session: Session) -> list[Run]:
+    # The landing page, then every other page once, as a new visitor clicking through.
+    runs = [await session.open("")]
+    for url_path in session.pages:
+        if url_path:
+            runs.append(await session.switch(url_path))
+    return runs
+
+
+def memory_by_sessions(
+    base_url: str, pid: int, counts: tuple[int, ...], settle: float = SETTLE_SECONDS
+) -> tuple[dict[int, dict[str, int]], list[str]]:
+    """Server memory once `counts[i]` sessions are open, each having seen every page.
+
+    Sessions are added to the ones already open; the errors of their pages are
+    returned with the memory by count.
+    """
+
+    async def measure() -> tuple[dict[int, dict[str, int]], list[str]]:
+        sizes, errors = {}, []
+        async with contextlib.AsyncExitStack() as stack:
+            opened = 0
+            for count in sorted(counts):
+                # A few at a time: the point is memory, not a rush.
+                while opened < count:
+                    batch = min(count - opened, 5)
+                    sessions = [
+                        await stack.enter_async_context(Session(base_url))
+                        for _ in range(batch)
+                    ]
+                    walks = await asyncio.gather(*(_walk(s) for s in sessions))
+                    errors.extend(
+                        e for runs in walks for run in runs for e in run.errors
+                    )
+                    opened += batch
+                await asyncio.sleep(settle)
+                sizes[count] = server.memory(pid)
+        return sizes, errors
+
+    return asyncio.run(measure())
+
+
+def switching_load(
+    base_url: str,
+    sessions: int,
+    seconds: float,
+    *,
+    sticky: bool = False,
+    seed: int = 0,
+) -> LoadResult:
+    """`sessions` users open the app at once, then switch pages until `seconds` pass.
+
+    Each user waits THINK_SECONDS between switches and picks another page at random
+    (the empty app, with one page, is rerun instead). With `sticky`, each first gets
+    the proxy's cookie as a browser would. The run stops by itself: no new switch
+    starts after the deadline, and a page that does not come counts as an error
+    after `client.PAGE_TIMEOUT`.
+    """
+    result = LoadResult(sessions, seconds)
+
+    async def user(number: int, deadline: float) -> None:
+        rng = random.Random(seed * 1000 + number)
+        try:
+            cookie = await asyncio.to_thread(cookie_for, base_url) if sticky else ""
+            async with Session(base_url, cookie=cookie) as session:
+                run = await session.open("")
+                result.first.append(run)
+                current = ""
+                while not run.errors:
+                    await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+                    if time.monotonic() >= deadline:
+                        break
+                    others = [p for p in session.pages if p != current]
+                    if others:
+                        current = rng.choice(others)
+                        run = await session.switch(current)
+                    else:
+                        run = await session.open("")
+                    result.switches.append(run)
+        except Exception as error:  # a session that could not even connect
+            result.failed_sessions.append(f"session {number}: {error!r}")
+
+    async def everyone() -> None:
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(user(n, deadline) for n in range(sessions)))
+
+    gc.collect()
+    cpu = time.process_time()
+    asyncio.run(everyone())
+    result.client_cpu_seconds = time.process_time() - cpu
+    return result
