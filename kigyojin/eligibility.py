@@ -527,14 +527,15 @@ def _number(value: Any, field: str, maximum: float, *, whole: bool = False) -> f
 def municipality_choices(lang: str = "ja") -> pd.DataFrame:
     """Every municipality with a label to search by name, reading or code.
 
-    Columns: code, label (e.g. 夕張市（北海道）ゆうばりし 01209), verdict.
+    Columns: code, label (e.g. 夕張市（北海道）ゆうばりし 01209, or in English
+    夕張市 (Hokkaido) ゆうばりし 01209), verdict.
     """
     master = data.load("municipalities")
     prefectures = data.load("prefectures").set_index("pref_code")
     pref = master["pref_code"].map(
         prefectures["pref_en" if lang == "en" else "pref_name"]
     )
-    opening, closing = (" (", ")") if lang == "en" else ("（", "）")
+    opening, closing = (" (", ") ") if lang == "en" else ("（", "）")
     labels = (
         master["name"]
         + opening

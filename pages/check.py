@@ -144,19 +144,15 @@ def amount_inputs(kind: str, start: date, loaded: rules.Rules) -> dict[str, int]
 def show_estimate(result: subsidy.Estimate, file_stem: str) -> None:
     """Totals, the chart and table per fiscal year, items, downloads and rules."""
     estimated = result.confidence != rules.OFFICIAL
-    suffix = f"（{tr('common.estimate')}）" if lang == "ja" else " (estimate)"
+    if estimated:
+        st.caption(tr("check.metric_estimate_help"))
     columns = st.columns(3)
     for column, key, value in (
         (columns[0], "metric_refund", result.total_refund),
         (columns[1], "metric_burden", result.total_burden),
         (columns[2], "metric_cost", result.total_cost),
     ):
-        column.metric(
-            tr(f"check.{key}") + (suffix if estimated else ""),
-            fmt.yen(value, lang),
-            help=tr("check.metric_estimate_help") if estimated else None,
-            border=True,
-        )
+        column.metric(tr(f"check.{key}"), fmt.yen(value, lang), border=True)
 
     frame = result.to_frame()
     shown = frame.assign(
@@ -255,12 +251,12 @@ def show_rules(loaded: rules.Rules) -> None:
 
 def yes_no(text_key: str, key: str, default: str, options=ANSWERS) -> bool | None:
     answer = ui.url_choice(
-        st.radio,
+        st.segmented_control,
         tr(text_key),
         options,
         key=key,
         default=default,
-        horizontal=True,
+        required=True,
         format_func=answer_label,
     )
     return None if answer == "unsure" else answer == "yes"

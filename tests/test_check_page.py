@@ -72,9 +72,12 @@ def test_worked_example_from_a_link() -> None:
     )
     metrics = [(m.label, m.value) for m in at.metric]
     assert metrics[2:] == [
-        ("国の措置額（合計）（目安）", "8,400,000円"),
-        ("自治体の負担（合計）（目安）", "600,000円"),
-        ("経費（合計）（目安）", "9,000,000円"),
+        ("国の措置額（合計）", "8,400,000円"),
+        ("自治体の負担（合計）", "600,000円"),
+        ("経費（合計）", "9,000,000円"),
+    ]
+    assert translate("check.metric_estimate_help", "ja") in [
+        c.value for c in at.caption
     ]
     table = at.dataframe[0].value
     assert table.to_dict("list") == {
