@@ -511,3 +511,35 @@ def test_page_reads_the_company_choices_from_the_url() -> None:
     assert at.session_state["block"] == ["kyushu"]
     assert at.session_state["size"] == ["xs"]
     assert [e.value for e in at.error] == []
+
+
+def test_map_draws_inline_outlines_fitted_to_the_points() -> None:
+    """Outlines are in the spec (no URL), the view spans the points plus a margin."""
+    from kigyojin.charts import matching as charts
+
+    points = pd.DataFrame(
+        {
+            "lon": [139.69, 131.42],
+            "lat": [35.69, 31.91],
+            "role": ["office", "top"],
+            "place": ["東京都", "1. 椎葉村"],
+            "detail": ["", "80 points"],
+        }
+    )
+    spec = charts.points_map(points, "en").to_dict()
+    land, dots = spec["layer"]
+    assert "url" not in land["data"]
+    assert land["data"]["format"] == {"type": "topojson", "feature": "prefectures"}
+    assert land["data"]["values"]["type"] == "Topology"
+    margin = charts.MARGIN_DEGREES
+    corners = land["projection"]["fit"]["geometry"]["coordinates"]
+    assert corners == [
+        [131.42 - margin, 31.91 - margin],
+        [139.69 + margin, 31.91 - margin],
+        [139.69 + margin, 35.69 + margin],
+        [131.42 - margin, 35.69 + margin],
+    ]
+    assert dots["projection"] == land["projection"]
+    color = dots["encoding"]["color"]["scale"]
+    assert color["domain"] == ["Company's prefectural office", "Suggestion (top 10)"]
+    assert dots["encoding"]["shape"]["scale"]["range"] == ["square", "circle"]

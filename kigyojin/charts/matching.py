@@ -33,6 +33,9 @@ ROLES = {
 }
 ROLE_SIZES = {"office": 140, "target": 220, "top": 120, "candidate": 45, "peer": 110}
 MAP_HEIGHT = 520
+# The view is fitted to the points with this margin (degrees), so the remote
+# islands in the outlines do not shrink the part of the country that matters.
+MARGIN_DEGREES = 1.0
 
 
 def outlines() -> dict:
@@ -75,6 +78,7 @@ def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
     # Smaller points first, so the important ones are drawn on top.
     frame = frame.sort_values("size", kind="stable")
 
+    view = {"type": "mercator", "fit": _bounds(frame)}
     land = (
         alt.Chart(
             alt.Data(
@@ -82,8 +86,8 @@ def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
                 format=alt.DataFormat(type="topojson", feature=OUTLINE_OBJECT),
             )
         )
-        .mark_geoshape(fill="#EFEFEF", stroke="#9A9A9A", strokeWidth=0.5)
-        .project(type="mercator")
+        .mark_geoshape(fill="#EFEFEF", stroke="#9A9A9A", strokeWidth=0.5, clip=True)
+        .project(**view)
     )
     dots = (
         alt.Chart(frame)
@@ -96,12 +100,14 @@ def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
                 title=t("matching.map_role"),
                 sort=labels,
                 scale=alt.Scale(domain=labels, range=[ROLES[r][0] for r in roles]),
+                legend=alt.Legend(labelLimit=0, symbolSize=140),
             ),
             shape=alt.Shape(
                 "role_label:N",
                 title=t("matching.map_role"),
                 sort=labels,
                 scale=alt.Scale(domain=labels, range=[ROLES[r][1] for r in roles]),
+                legend=alt.Legend(labelLimit=0, symbolSize=140),
             ),
             size=alt.Size("size:Q", scale=None, legend=None),
             tooltip=[
@@ -110,6 +116,20 @@ def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
                 alt.Tooltip("detail:N", title=t("matching.map_detail")),
             ],
         )
-        .project(type="mercator")
+        .project(**view)
     )
     return configure((land + dots).properties(height=MAP_HEIGHT))
+
+
+def _bounds(frame: pd.DataFrame) -> dict:
+    """A GeoJSON feature spanning the points plus a margin: what the view fits."""
+    west, east = frame["lon"].min(), frame["lon"].max()
+    south, north = frame["lat"].min(), frame["lat"].max()
+    west, south = west - MARGIN_DEGREES, south - MARGIN_DEGREES
+    east, north = east + MARGIN_DEGREES, north + MARGIN_DEGREES
+    corners = [[west, south], [east, south], [east, north], [west, north]]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "MultiPoint", "coordinates": corners},
+        "properties": {},
+    }
