@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from kigyojin import data, figures, importer, templates
+from kigyojin import data, figures, fmt, importer, templates
 from kigyojin.errors import KigyojinError
 
 # The attribution the data's licences require, in the order of data/SOURCES.md.
@@ -35,11 +35,24 @@ st.header(tr("about.attribution_heading"))
 ui.sources(*ATTRIBUTION_KEYS)
 st.caption(tr("about.licence"))
 
+
+def fiscal_years(name: str) -> str:
+    """The fiscal years a yearly table holds (an import adds one), else ''."""
+    column = {c.name: c for c in data.TABLES[name].columns}.get("fiscal_year")
+    if column is None or not column.required or column.kind not in ("int", "reiwa"):
+        return ""
+    years = sorted(int(y) for y in ui.table(name)["fiscal_year"].dropna().unique())
+    first, last = (fmt.fiscal_year_short(y, ui.lang()) for y in (years[0], years[-1]))
+    return first if first == last else tr("about.years_range", first=first, last=last)
+
+
 st.header(tr("about.files_heading"))
 rows = []
 for name, spec in data.TABLES.items():
+    years = ""
     try:
         count, status = len(ui.table(name)), tr("about.status_ok")
+        years = fiscal_years(name)
     except KigyojinError as error:
         count, status = (
             None,
@@ -49,6 +62,7 @@ for name, spec in data.TABLES.items():
         {
             "file": f"data/{spec.path}",
             "rows": count,
+            "years": years,
             "vintage": spec.vintage,
             "status": status,
         }
@@ -58,6 +72,7 @@ ui.display_table(
     {
         "file": "about.col_file",
         "rows": "about.col_rows",
+        "years": "about.col_years",
         "vintage": "about.col_vintage",
         "status": "about.col_status",
     },
@@ -96,7 +111,8 @@ for kind in importer.KINDS.values():
         name, csv_column, xlsx_column = st.columns(
             [4, 1, 1], vertical_alignment="center"
         )
-        name.markdown(f"**{kind.title(ui.lang())}**")
+        title = kind.title(ui.lang())
+        name.markdown(f"**{title[:1].upper() + title[1:]}**")
         # Built only when clicked, so the page does not write four workbooks per run.
         csv_column.download_button(
             tr("about.template_csv"),
