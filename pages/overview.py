@@ -59,8 +59,11 @@ with ui.guard():
     )
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
-        st.altair_chart(
-            charts.trend_chart(trend, measure, lang),
+        ui.altair_chart(
+            charts.trend_chart,
+            trend,
+            measure,
+            lang,
             alt=tr("overview.trend_alt", measure=label(measure, lang)),
         )
     with table_tab:
@@ -108,8 +111,8 @@ with ui.guard():
         )
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
-        st.altair_chart(
-            charts.origins_chart(origins, lang), alt=tr("overview.origins_alt")
+        ui.altair_chart(
+            charts.origins_chart, origins, lang, alt=tr("overview.origins_alt")
         )
     with table_tab:
         shown = origins.assign(
@@ -146,13 +149,15 @@ with ui.guard():
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         age_column, gender_column = st.columns([3, 2])
-        age_column.altair_chart(
-            charts.age_gender_chart(people, "age", lang), alt=tr("overview.people_alt")
-        )
-        gender_column.altair_chart(
-            charts.age_gender_chart(people, "gender", lang),
-            alt=tr("overview.people_alt"),
-        )
+        for column, dimension in ((age_column, "age"), (gender_column, "gender")):
+            ui.altair_chart(
+                charts.age_gender_chart,
+                people,
+                dimension,
+                lang,
+                where=column,
+                alt=tr("overview.people_alt"),
+            )
     with table_tab:
         shown = people.assign(
             fiscal_year=lambda f: f["fiscal_year"].map(

@@ -6,10 +6,16 @@ two sessions for two seconds, on loopback ports 8693-8697. nginx comes from
 scripts/ensure-browser, which `make test` runs.
 """
 
+import json
+
+import pandas as pd
 import pytest
 
+import ui
 from bench import report, run
 from bench.cases import LANDING
+from kigyojin import figures
+from kigyojin.charts import overview
 
 PLAN = run.Plan.smoke(8693)
 
@@ -160,3 +166,23 @@ def test_percentile_is_nearest_rank() -> None:
         19.0,
     ]
     assert report.percentile([3.0], 0.95) == 3.0
+
+
+def test_chart_spec_is_built_once_per_arguments() -> None:
+    """ui.altair_chart builds a spec once for equal arguments, again for others."""
+    calls = []
+
+    def counted(frame: pd.DataFrame, lang: str):
+        calls.append(lang)
+        return overview.origins_chart(frame, lang)
+
+    frame = figures.agreement_origins()
+    name = "tests.counted_origins"
+    first = ui._chart_spec(name, counted, frame, "ja")
+    again = ui._chart_spec(name, counted, frame.copy(), "ja")
+    english = ui._chart_spec(name, counted, frame, "en")
+    assert calls == ["ja", "en"]
+    # As JSON: the data holds NaN, which is not equal to itself in a dict.
+    built = overview.origins_chart(frame, "ja").to_dict()
+    assert json.dumps(first) == json.dumps(again) == json.dumps(built)
+    assert json.dumps(english) != json.dumps(first)

@@ -537,3 +537,21 @@ def presenter_tools(url_path: str) -> None:
         )
         deck_download("present_deck_sidebar")
         copy_link()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(builder_name: str, _builder, *args) -> dict:
+    # Keyed on the builder's name and the arguments' contents (frames included).
+    return _builder(*args).to_dict()
+
+
+def altair_chart(builder, *args, where=None, **kwargs):
+    """Draw the Altair chart `builder(*args)`, its Vega-Lite spec built only once.
+
+    Building an Altair chart and validating its spec takes tens of milliseconds on
+    every rerun; the spec depends only on the arguments, so it is cached for all
+    sessions. `where` is the container (a column, a tab; the page by default);
+    `kwargs` go to st.vega_lite_chart (alt, key, on_select, ...).
+    """
+    spec = _chart_spec(f"{builder.__module__}.{builder.__qualname__}", builder, *args)
+    return (where or st).vega_lite_chart(spec, **kwargs)
