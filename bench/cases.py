@@ -107,18 +107,26 @@ def rerun_seconds(at: AppTest, reruns: int) -> list[float]:
 
 
 def _change_first_choice(page: Page) -> bool:
-    # The first segmented control, radio or pills of the page: pick another option.
+    # The first segmented control, radio or pills of the page: pick another option;
+    # failing that, the next option of its first selectbox.
     options = page.locator(
         '[data-testid="stMain"] [role="radiogroup"] [aria-checked="false"]'
     )
-    if options.count() == 0:
-        return False
-    options.first.click()
-    return True
+    if options.count():
+        options.first.click()
+        return True
+    selects = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]')
+    if selects.count():
+        selects.first.click()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        return True
+    return False
 
 
 # Views opened by URL beside the pages themselves: name -> (URL path, query).
-EXTRA_VIEWS: dict[str, tuple[str, str]] = {}
+# 北海道 has the most municipalities, so the heaviest prefecture map.
+EXTRA_VIEWS: dict[str, tuple[str, str]] = {"map_prefecture": ("map", "?pref=01")}
 
 # URL path -> how a user changes that page's first filter; True when it did.
 # Pages without an entry use the first segmented control, radio or pills.

@@ -154,7 +154,12 @@ def websocket_bytes(plan: Plan, servers: Servers) -> dict:
     pages = {
         url: {"first": [], "change": []} for _, url in cases.page_paths(plan.pages)
     }
-    extra = {name: [] for name in cases.EXTRA_VIEWS}
+    views = {
+        name: view
+        for name, view in cases.EXTRA_VIEWS.items()
+        if view[0] in pages  # the page is registered and measured
+    }
+    extra = {name: [] for name in views}
     settle = plan.settle_seconds
     with (
         browser.chromium() as chromium,
@@ -168,7 +173,7 @@ def websocket_bytes(plan: Plan, servers: Servers) -> dict:
                 sizes["first"].append(first)
                 if change is not None:
                     sizes["change"].append(change)
-            for name, (url, query) in cases.EXTRA_VIEWS.items():
+            for name, (url, query) in views.items():
                 extra[name].append(
                     cases.websocket_bytes(chromium, app.url, url, settle, query)[0]
                 )
