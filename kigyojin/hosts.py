@@ -8,6 +8,8 @@ municipality. The map and the companies page share it.
 """
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -72,7 +74,19 @@ def records() -> pd.DataFrame:
     where the record does not say. `fiscal_year` is the year a record is known
     for: that of the official list it was imported from, else the fiscal year it
     started in (empty when neither is known). `sources` is a tuple of URLs.
+    Cached until a file changes: treat it as read-only.
     """
+    folder = data.data_dir()
+    files = tuple(data._signature(folder / data.TABLES[n].path) for n in _TABLES)
+    return _records((str(folder), *files))
+
+
+# The tables `records` is built from: its cache is keyed on their files.
+_TABLES = ("hosts", "municipalities")
+
+
+@lru_cache(maxsize=4)
+def _records(version: tuple) -> pd.DataFrame:
     hosts = data.load("hosts")
     pref_codes = data.load("municipalities").set_index("code")["pref_code"]
     start = hosts["start"].map(fiscal_year_of).astype("Int64")
@@ -112,6 +126,26 @@ def filter_records(
     if pref_code:
         keep &= frame["pref_code"] == pref_code
     return frame[keep.astype(bool)]
+
+
+@dataclass(frozen=True)
+class HostFilter:
+    """What a reader chose to see; empty means everything. Hashable, so cacheable."""
+
+    types: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    company: str | None = None
+    fiscal_year: int | None = None
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The records of `frame` that match (see `filter_records`)."""
+        return filter_records(
+            frame,
+            types=self.types,
+            fields=self.fields,
+            company=self.company,
+            fiscal_year=self.fiscal_year,
+        )
 
 
 def counts_by_municipality(frame: pd.DataFrame) -> pd.DataFrame:

@@ -77,6 +77,19 @@ def test_filters_combine_and_empty_filters_keep_all() -> None:
     assert 0 < len(both) < len(gnavi)
 
 
+def test_host_filter_applies_every_choice() -> None:
+    """A HostFilter gives the same records as the filters passed one by one."""
+    records = hosts.records()
+    chosen = hosts.HostFilter(types=("企業派遣型",), fields=("観光振興", "DX"))
+    expected = hosts.filter_records(
+        records, types=("企業派遣型",), fields=("観光振興", "DX")
+    )
+    assert chosen.apply(records).equals(expected)
+    assert len(expected) == 31
+    assert hosts.HostFilter().apply(records).equals(records)
+    assert hash(chosen) == hash(hosts.HostFilter(("企業派遣型",), ("観光振興", "DX")))
+
+
 def test_fiscal_year_filter_keeps_records_started_that_year() -> None:
     """In the public sample a record's year is its start; unknown starts go."""
     records = hosts.records()

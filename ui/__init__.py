@@ -127,6 +127,7 @@ def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
 # (script, catalog key of its title, URL path, icon) in the order of the navigation.
 PAGES = (
     ("pages/overview.py", "common.nav_overview", "overview", ":material/insights:"),
+    ("pages/map.py", "common.nav_map", "map", ":material/map:"),
     ("pages/fields.py", "common.nav_fields", "fields", ":material/category:"),
     ("pages/companies.py", "common.nav_companies", "companies", ":material/business:"),
     ("pages/check.py", "common.nav_check", "check", ":material/fact_check:"),
