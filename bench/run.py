@@ -137,15 +137,23 @@ def cold_start(plan: Plan, _servers: Servers) -> dict:
 
 
 def rerun(plan: Plan, _servers: Servers) -> dict:
-    """Median script seconds of a warm rerun per round: each page, the empty app."""
+    """Median script seconds of a warm rerun per round: each page, the empty app;
+    on the clock ("wall") and on the script thread's CPU ("cpu")."""
     apps = {url: cases.warm_app(script) for script, url in cases.page_paths(plan.pages)}
     empty_app = cases.warm_app(None)
-    empty, pages = [], {url: [] for url in apps}
+    result = {
+        clock: {"empty": [], "pages": {url: [] for url in apps}}
+        for clock in ("wall", "cpu")
+    }
     for _ in range(plan.rerun_rounds):
-        empty.append(median(cases.rerun_seconds(empty_app, plan.reruns)))
+        timings = cases.rerun_seconds(empty_app, plan.reruns)
+        for clock in result:
+            result[clock]["empty"].append(median(getattr(timings, clock)))
         for url, at in apps.items():
-            pages[url].append(median(cases.rerun_seconds(at, plan.reruns)))
-    return {"empty": empty, "pages": pages}
+            timings = cases.rerun_seconds(at, plan.reruns)
+            for clock in result:
+                result[clock]["pages"][url].append(median(getattr(timings, clock)))
+    return result
 
 
 def websocket_bytes(plan: Plan, servers: Servers) -> dict:
@@ -264,11 +272,12 @@ def domain(plan: Plan, _servers: Servers) -> dict:
         ),
     }
     eligibility.host_verdicts()  # the tables are read once, as the server does
-    result = {name: [] for name in calls}
+    result = {clock: {name: [] for name in calls} for clock in ("wall", "cpu")}
     for _ in range(plan.domain_rounds):
         for name, (function, before) in calls.items():
-            seconds = cases.timed_calls(function, plan.domain_calls, before)
-            result[name].append(median(seconds))
+            timings = cases.timed_calls(function, plan.domain_calls, before)
+            for clock in result:
+                result[clock][name].append(median(getattr(timings, clock)))
     return result
 
 
