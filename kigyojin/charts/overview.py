@@ -83,6 +83,9 @@ def origins_chart(origins: pd.DataFrame, lang: str) -> alt.Chart:
                     domain=[label(s, lang) for s in sides],
                     range=[SIDE_COLORS[s] for s in sides],
                 ),
+                # Five entries in one row are wider than a phone (or, in English,
+                # a laptop's main area): one entry per line.
+                legend=alt.Legend(direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("origin:N", title=t("charts.origin_full")),
@@ -95,7 +98,12 @@ def origins_chart(origins: pd.DataFrame, lang: str) -> alt.Chart:
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(
         text="share_label:N", color=alt.value("#222222")
     )
-    return configure((bars + text).properties(height=alt.Step(28)))
+    chart = configure((bars + text).properties(height=alt.Step(28)))
+    # The long route labels leave the bars little width on a phone: a legend
+    # starting where the bars start runs off the chart, one ending where they end
+    # has the labels' width to spare.
+    chart.config.legend.layout = alt.ExprRef("{bottom: {anchor: 'end', offset: 16}}")
+    return chart
 
 
 def age_gender_chart(frame: pd.DataFrame, dimension: str, lang: str) -> alt.Chart:
