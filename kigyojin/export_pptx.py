@@ -34,6 +34,7 @@ TEXT_COLOR = RGBColor(0x22, 0x22, 0x22)
 MUTED_COLOR = RGBColor(0x55, 0x55, 0x55)
 CHART_WIDTH_PX = 900  # CSS pixels before the 2× projector scale
 FIGURE_COLUMN = Inches(3.6)
+FOOTER_LINE = Inches(0.22)  # one 11-pt line of notes and sources
 LANGUAGE_TAGS = {"ja": "ja-JP", "en": "en-US"}
 
 
@@ -82,7 +83,10 @@ def deck(
     if omitted:
         _paragraph(
             box,
-            t("deck_omitted", titles=t("list_separator").join(omitted)),
+            t(
+                "deck_omitted",
+                titles=t("list_separator").join(t(f"about_{k}") for k in omitted),
+            ),
             14,
             tag,
             color=MUTED_COLOR,
@@ -103,7 +107,10 @@ def _story_slide(slide, item: presenter.Slide, lang: str, tag: str, number: int)
     box = _text_box(slide, MARGIN, Inches(1.1), Inches(12.3), Inches(0.8))
     _paragraph(box, item.message, 18, tag)
 
-    top, bottom = Inches(2.0), Inches(6.2)
+    # Each footer line past the second takes room from the chart above it.
+    lines = len(item.notes) + len(item.sources)
+    footer_top = Inches(6.3) - FOOTER_LINE * max(0, lines - 2)
+    top, bottom = Inches(2.0), footer_top - Inches(0.1)
     left = MARGIN
     if item.figures:
         width = FIGURE_COLUMN if item.chart is not None else Inches(12.3)
@@ -115,7 +122,7 @@ def _story_slide(slide, item: presenter.Slide, lang: str, tag: str, number: int)
             slide, item.chart, left, top, SLIDE_WIDTH - MARGIN - left, bottom - top
         )
 
-    box = _text_box(slide, MARGIN, Inches(6.3), Inches(11.8), Inches(1.1))
+    box = _text_box(slide, MARGIN, footer_top, Inches(11.8), SLIDE_HEIGHT - footer_top)
     note_prefix = translate("present.note_prefix", lang)
     for note in item.notes:
         _paragraph(box, note_prefix + note, 11, tag, color=MUTED_COLOR)
@@ -127,21 +134,30 @@ def _story_slide(slide, item: presenter.Slide, lang: str, tag: str, number: int)
 
 
 def _figures(slide, shown, left, top, width, height, tag, chart) -> None:
-    """Headline figures: stacked beside a chart, or in a row on a slide of their own."""
-    alone = chart is None
-    if alone:
-        each = Emu(int(width / len(shown)))
+    """Headline figures: stacked beside a chart; on a slide of their own, the
+    first on a row by itself and the rest in a row under it."""
+    if chart is not None:
+        box = _text_box(slide, left, top, width, height)
         for index, figure in enumerate(shown):
-            box = _text_box(slide, left + each * index, top, each, height)
-            box.vertical_anchor = MSO_ANCHOR.MIDDLE
-            size = 72 if index == 0 else 44
-            _paragraph(box, figure.value, size, tag, bold=True, align=PP_ALIGN.CENTER)
-            _paragraph(box, figure.caption, 16, tag, align=PP_ALIGN.CENTER)
+            space = 12 if index else 0
+            _paragraph(box, figure.value, 32, tag, bold=True, space_before=space)
+            _paragraph(box, figure.caption, 14, tag, color=MUTED_COLOR)
         return
-    box = _text_box(slide, left, top, width, height)
-    for index, figure in enumerate(shown):
-        _paragraph(box, figure.value, 40, tag, bold=True, space_before=12 * bool(index))
-        _paragraph(box, figure.caption, 14, tag, color=MUTED_COLOR)
+    lead, *rest = shown
+    lead_height = Emu(int(height * (0.55 if rest else 1)))
+    box = _text_box(slide, left, top, width, lead_height)
+    box.vertical_anchor = MSO_ANCHOR.MIDDLE
+    _paragraph(box, lead.value, 72, tag, bold=True, align=PP_ALIGN.CENTER)
+    _paragraph(box, lead.caption, 18, tag, align=PP_ALIGN.CENTER)
+    if not rest:
+        return
+    each = Emu(int(width / len(rest)))
+    for index, figure in enumerate(rest):
+        box = _text_box(
+            slide, left + each * index, top + lead_height, each, height - lead_height
+        )
+        _paragraph(box, figure.value, 40, tag, bold=True, align=PP_ALIGN.CENTER)
+        _paragraph(box, figure.caption, 14, tag, align=PP_ALIGN.CENTER)
 
 
 def _picture(slide, chart, left, top, width, height) -> None:

@@ -445,21 +445,33 @@ def filter_lines(filters: Filters, lang: str) -> list[str]:
 
 
 def vintage_lines(lang: str, today: date | None = None) -> list[str]:
-    """The data's vintage in words: fiscal years of the figures, dates of the tables."""
+    """The data's vintage in words: fiscal years of the figures, dates of the tables.
+
+    A line whose table cannot be read is left out (its slides say why).
+    """
     t = _t(lang)
-    totals = data.load("national_totals")
+
+    def totals() -> str:
+        years = data.load("national_totals")["fiscal_year"]
+        first, last = years.min(), years.max()
+        return t(
+            "vintage_totals",
+            first=fmt.fiscal_year(first, lang),
+            last=fmt.fiscal_year(last, lang),
+        )
+
+    def breakdowns() -> str:
+        year = _deck_fiscal_year("people")
+        return t("vintage_breakdowns", year=fmt.fiscal_year(year, lang))
+
+    lines = []
+    for line in (totals, breakdowns):
+        try:
+            lines.append(line())
+        except KigyojinError as error:
+            logger.warning("data vintage left off the title slide: %s", error)
     requirement = data.TABLES["regional_requirement"].vintage
     boundaries = data.TABLES["municipalities"].vintage
-    return [
-        t(
-            "vintage_totals",
-            first=fmt.fiscal_year(totals["fiscal_year"].min(), lang),
-            last=fmt.fiscal_year(totals["fiscal_year"].max(), lang),
-        ),
-        t(
-            "vintage_breakdowns",
-            year=fmt.fiscal_year(_deck_fiscal_year("people"), lang),
-        ),
-        t("vintage_requirement", date=requirement, boundaries=boundaries),
-        t("vintage_made", date=(today or date.today()).isoformat()),
-    ]
+    lines.append(t("vintage_requirement", date=requirement, boundaries=boundaries))
+    lines.append(t("vintage_made", date=(today or date.today()).isoformat()))
+    return lines

@@ -51,7 +51,8 @@ slide = None
 with ui.guard():
     slide = presenter.slide(keys[number - 1], lang, filters)
     title_column.title(slide.title)
-    st.markdown(ui.plain(slide.message))
+    with st.container(key="present_message"):
+        st.markdown(ui.plain(slide.message))
 
     if slide.chart is not None and slide.figures:
         figure_column, chart_column = st.columns([1, 3], gap="large")

@@ -206,3 +206,15 @@ def test_english_deck_is_in_english() -> None:
     assert first[0].startswith("Regional Revitalization Entrepreneurs")
     assert "No filters (whole country, default view)" in first[1]
     assert any("Source: " in t for t in slide_texts(deck.slides[1]))
+
+
+def test_deck_leaves_out_slides_whose_data_is_broken(data_copy) -> None:
+    """A corrupt national totals file: those slides are left out and named."""
+    (data_copy / "national_totals.csv").write_text("fiscal_year,kind\n2024,oops\n")
+    deck = Presentation(io.BytesIO(export_pptx.build("en", {})))
+    titles = [slide_texts(s)[0] for s in list(deck.slides)[1:]]
+    assert "The programme in FY2024" not in titles
+    assert "Who may host, and who has" in titles
+    first = "\n".join(slide_texts(deck.slides[0]))
+    assert "Slides left out because their data could not be read: " in first
+    assert "Headline figures" in first and "Trend" in first

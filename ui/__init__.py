@@ -475,9 +475,11 @@ def go_to_slide(number: int) -> None:
 
 def share_url() -> str:
     """The address of exactly this view: page, filters and language."""
-    from urllib.parse import urlencode
+    from urllib.parse import urlencode, urlsplit
 
     base = st.context.url or ""
+    if base and not urlsplit(base).path:
+        base += "/"  # the landing page's address is the site's root
     query = urlencode(view_parameters(), doseq=True)
     return f"{base}?{query}" if query else base
 
