@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks and write the results table.
 
-    .venv/bin/python -m bench                  # everything, ~15 minutes
+    .venv/bin/python -m bench                  # all (15 min on an idle machine)
     .venv/bin/python -m bench --only rerun     # one benchmark (several: repeat)
     .venv/bin/python -m bench --quick          # each once, to see that they work
 
@@ -11,6 +11,7 @@ bench/results.json. Servers listen on loopback ports 8680-8692 only.
 import argparse
 import json
 import logging
+import signal
 import sys
 from dataclasses import replace
 
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         "--load-seconds", type=float, help="length of the load test (default 120)"
     )
     args = parser.parse_args(argv)
+    # Stopped from outside, it stops the servers it started on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     plan = Plan.smoke(Plan.app_port) if args.quick else Plan()

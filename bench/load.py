@@ -41,22 +41,13 @@ def cookie_for(base_url: str) -> str:
         return route_cookie(response.headers.get_all("Set-Cookie") or [])
 
 
-async def _walk(session: Session) -> list[Run]:
-    # The landing page, then every other page once, as a new visitor clicking through.
-    runs = [await session.open("")]
-    for url_path in session.pages:
-        if url_path:
-            runs.append(await session.switch(url_path))
-    return runs
-
-
 def memory_by_sessions(
     base_url: str, pid: int, counts: tuple[int, ...], settle: float = SETTLE_SECONDS
 ) -> tuple[dict[int, dict[str, int]], list[str]]:
-    """Server memory once `counts[i]` sessions are open, each having seen every page.
+    """Server memory once `counts[i]` sessions are open on the landing page.
 
-    Sessions are added to the ones already open; the errors of their pages are
-    returned with the memory by count.
+    Sessions are added to the ones already open, a few at a time; the errors of
+    their pages are returned with the memory by count.
     """
 
     async def measure() -> tuple[dict[int, dict[str, int]], list[str]]:
@@ -71,10 +62,8 @@ def memory_by_sessions(
                         await stack.enter_async_context(Session(base_url))
                         for _ in range(batch)
                     ]
-                    walks = await asyncio.gather(*(_walk(s) for s in sessions))
-                    errors.extend(
-                        e for runs in walks for run in runs for e in run.errors
-                    )
+                    runs = await asyncio.gather(*(s.open("") for s in sessions))
+                    errors.extend(e for run in runs for e in run.errors)
                     opened += batch
                 await asyncio.sleep(settle)
                 sizes[count] = server.memory(pid)

@@ -102,7 +102,8 @@ def _machine(results: dict) -> str:
         f"{m.get('load_average_after', ['?'])[0]} after. Pages: "
         + ", ".join(f"`{p}`" for p in results["pages"])
         + f". Runs: cold start {plan['cold_runs']}, rerun {plan['rerun_rounds']} "
-        f"rounds × {plan['reruns']}, bytes {plan['bytes_runs']}, memory "
+        f"rounds × up to {plan['reruns']} (or {plan['rerun_seconds']:.0f} s) a "
+        f"page, bytes {plan['bytes_runs']}, memory "
         f"{plan['memory_runs']}, load {plan['load_sessions']} sessions × "
         f"{plan['load_seconds']:.0f} s. Figures are median (min–max) over the runs; "
         "KB and MB are 1,000 and 1,000,000 bytes."
@@ -188,7 +189,7 @@ def _memory(data: dict, _results: dict) -> str:
     first, last = counts[0], counts[-1]
     extra = int(last) - int(first)
     rows = [
-        "### Server memory with sessions open (each has visited every page)",
+        "### Server memory with sessions open on the landing page",
         "",
         "| | "
         + " | ".join(f"RSS, {n} session(s) (MB)" for n in counts)

@@ -32,14 +32,15 @@ class Plan:
     """How many times each benchmark runs, and on which loopback ports."""
 
     cold_runs: int = 5
-    rerun_rounds: int = 5
+    rerun_rounds: int = 3
     reruns: int = 20  # warm reruns per page and round; the round's median is kept
-    bytes_runs: int = 3
+    rerun_seconds: float = 10.0  # ... or as many as fit in this many seconds
+    bytes_runs: int = 2
     memory_runs: int = 2
     memory_sessions: tuple[int, ...] = (1, 10, 30)
     load_sessions: int = 30
     load_seconds: float = 120.0
-    domain_calls: int = 200
+    domain_calls: int = 50
     domain_rounds: int = 5
     nginx: bool = True
     pages: tuple[str, ...] = ()  # URL paths of the pages to measure; () for all
@@ -146,11 +147,11 @@ def rerun(plan: Plan, _servers: Servers) -> dict:
         for clock in ("wall", "cpu")
     }
     for _ in range(plan.rerun_rounds):
-        timings = cases.rerun_seconds(empty_app, plan.reruns)
+        timings = cases.rerun_seconds(empty_app, plan.reruns, plan.rerun_seconds)
         for clock in result:
             result[clock]["empty"].append(median(getattr(timings, clock)))
         for url, at in apps.items():
-            timings = cases.rerun_seconds(at, plan.reruns)
+            timings = cases.rerun_seconds(at, plan.reruns, plan.rerun_seconds)
             for clock in result:
                 result[clock]["pages"][url].append(median(getattr(timings, clock)))
     return result
