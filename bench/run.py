@@ -55,8 +55,9 @@ class Plan:
     nginx_app_ports: tuple[int, ...] = (8691, 8692)
 
     @classmethod
-    def smoke(cls, first_port: int) -> "Plan":
-        """Each benchmark once, as small as it goes, on 7 ports from `first_port` on."""
+    def smoke(cls, ports: tuple[int, ...]) -> "Plan":
+        """Each benchmark once, as small as it goes, on the 7 loopback `ports`."""
+        app, empty, cold_app, cold_empty, proxy, *backends = ports
         return cls(
             cold_runs=1,
             rerun_rounds=1,
@@ -71,11 +72,11 @@ class Plan:
             pages=(cases.LANDING,),
             settle_seconds=0.2,
             fresh_servers=False,
-            app_port=first_port,
-            empty_port=first_port + 1,
-            cold_ports=(first_port + 2, first_port + 3),
-            nginx_port=first_port + 4,
-            nginx_app_ports=(first_port + 5, first_port + 6),
+            app_port=app,
+            empty_port=empty,
+            cold_ports=(cold_app, cold_empty),
+            nginx_port=proxy,
+            nginx_app_ports=tuple(backends),
         )
 
 

@@ -4,6 +4,7 @@ import contextlib
 import http.client
 import logging
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -89,6 +90,20 @@ def port_free(port: int) -> bool:
         return True
     finally:
         connection.close()
+
+
+def free_ports(count: int) -> tuple[int, ...]:
+    """`count` loopback ports nothing listens on now, as the system hands them out."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sock.bind((HOST, 0))
+            sockets.append(sock)
+        return tuple(sock.getsockname()[1] for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def wait_healthy(server: Server) -> float:
