@@ -171,14 +171,16 @@ def top_shares(
     return result
 
 
-def host_records() -> pd.DataFrame:
+def host_records(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every host record with its company key, field group and location.
+
+    `table` is an official's own host list to use instead of the sample.
 
     Columns: key, company (as published), code, pref_name, name, type, field,
     group, start, end, start_year, end_year (fiscal years, empty if not known),
     people, sources (the record's URLs), note, lat, lon.
     """
-    records = hosts.records()
+    records = hosts.records(table)
     places = data.load("municipalities").set_index("code")[["lat", "lon"]]
     frame = records.assign(
         key=records["company"].map(normalize),
@@ -212,9 +214,9 @@ def host_records() -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def hosts_of(key: str) -> pd.DataFrame:
+def hosts_of(key: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The host records of one company (by key), newest first, undated last."""
-    records = host_records()
+    records = host_records(table)
     mine = records[records["key"] == key].copy()
     mine["_year"] = mine["start_year"].fillna(mine["end_year"])
     mine = mine.sort_values(
@@ -230,7 +232,9 @@ def _joined(values: Iterable) -> list[str]:
     return [v for v in dict.fromkeys(values) if v is not None and not pd.isna(v)]
 
 
-def directory(fiscal_year: int | None = None) -> pd.DataFrame:
+def directory(
+    fiscal_year: int | None = None, table: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per company, from the ranking and the host records together.
 
     Columns: key, company (the ranking's name if ranked, else the name the host
@@ -238,10 +242,11 @@ def directory(fiscal_year: int | None = None) -> pd.DataFrame:
     ranked), records,
     hosts (list of "name（prefecture）"), fields (list of field names), first_year
     and last_year (fiscal years named by the records, empty if none). Ranked
-    companies come first by rank, then the others by records and name.
+    companies come first by rank, then the others by records and name. `table`
+    is an official's own host list to use instead of the sample.
     """
     ranked = ranking(fiscal_year).drop_duplicates("key").set_index("key")
-    records = host_records()
+    records = host_records(table)
     rows = []
     for key in _joined([*ranked.index, *records["key"]]):
         mine = records[records["key"] == key]

@@ -7,8 +7,9 @@ falls in, the prefecture, the list of source links) and counts them per
 municipality. The map and the companies page share it.
 """
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -67,15 +68,18 @@ def source_urls(cell: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split(SOURCE_SEPARATOR) if part.strip())
 
 
-def records() -> pd.DataFrame:
+def records(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every host record, with its fiscal years, prefecture code and source links.
 
     Columns: COLUMNS. `start_fiscal_year` and `end_fiscal_year` are Int64, empty
     where the record does not say. `fiscal_year` is the year a record is known
     for: that of the official list it was imported from, else the fiscal year it
     started in (empty when neither is known). `sources` is a tuple of URLs.
-    Cached until a file changes: treat it as read-only.
+    Cached until a file changes: treat it as read-only. `table` replaces the
+    shipped file with an official's own list (`importer.read_host_list`), uncached.
     """
+    if table is not None:
+        return _with_years(table)
     folder = data.data_dir()
     files = tuple(data._signature(folder / data.TABLES[n].path) for n in _TABLES)
     return _records((str(folder), *files))
@@ -87,7 +91,10 @@ _TABLES = ("hosts", "municipalities")
 
 @lru_cache(maxsize=4)
 def _records(version: tuple) -> pd.DataFrame:
-    hosts = data.load("hosts")
+    return _with_years(data.load("hosts"))
+
+
+def _with_years(hosts: pd.DataFrame) -> pd.DataFrame:
     pref_codes = data.load("municipalities").set_index("code")["pref_code"]
     start = hosts["start"].map(fiscal_year_of).astype("Int64")
     result = hosts.assign(
@@ -129,18 +136,40 @@ def filter_records(
 
 
 @dataclass(frozen=True)
+class UploadedRecords:
+    """An official's own host list, shown in their session instead of the sample.
+
+    Equal and hashed by its content's digest alone, so a view built from it is
+    cached like any other and found again only for the very same list.
+    """
+
+    digest: str
+    records: pd.DataFrame = field(compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> "UploadedRecords":
+        """The list `table` (as `importer.read_host_list` returns it)."""
+        content = pd.util.hash_pandas_object(table, index=False).to_numpy()
+        return cls(hashlib.sha256(content.tobytes()).hexdigest(), records(table))
+
+
+@dataclass(frozen=True)
 class HostFilter:
-    """What a reader chose to see; empty means everything. Hashable, so cacheable."""
+    """What a reader chose to see; empty means everything. Hashable, so cacheable.
+
+    With `upload`, the official's own list takes the place of the records given.
+    """
 
     types: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     company: str | None = None
     fiscal_year: int | None = None
+    upload: UploadedRecords | None = None
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The records of `frame` that match (see `filter_records`)."""
+        """The records of `frame` (or of the upload) that match (`filter_records`)."""
         return filter_records(
-            frame,
+            frame if self.upload is None else self.upload.records,
             types=self.types,
             fields=self.fields,
             company=self.company,

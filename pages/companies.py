@@ -22,6 +22,11 @@ st.write(tr("companies.lead"))
 # Set before the sections so that each one still runs when another one failed.
 year = None
 query = ""
+uploaded = None
+
+with ui.guard():
+    # An official's own host list, while uploaded, replaces the public sample.
+    uploaded = ui.host_upload()
 
 with ui.guard():
     years = fields.years_of("company_ranking")
@@ -57,7 +62,7 @@ with ui.guard():
         bind="query-params",
         placeholder=tr("companies.search_placeholder"),
     )
-    directory = companies.directory(year)
+    directory = companies.directory(year, uploaded)
     ranking = companies.ranking(year).merge(
         directory[["key", "records"]], on="key", how="left"
     )
@@ -108,7 +113,7 @@ with ui.guard():
 
 st.header(tr("companies.company_heading"))
 with ui.guard():
-    directory = companies.directory(year)
+    directory = companies.directory(year, uploaded)
     found = companies.search(query, directory)
     names = dict(zip(directory["key"], directory["company"], strict=True))
     records = dict(zip(directory["key"], directory["records"], strict=True))
@@ -135,7 +140,7 @@ with ui.guard():
         row = directory.set_index("key").loc[key]
         # A company's name comes from the data: shown as text, never as Markdown.
         st.subheader(ui.plain(row["company"]))
-        mine = companies.hosts_of(key)
+        mine = companies.hosts_of(key, uploaded)
         ranked = not pd.isna(row["rank"])
         first, second, third = st.columns(3)
         first.metric(
@@ -213,7 +218,7 @@ with ui.guard():
 
 st.header(tr("companies.directory_heading"))
 with ui.guard():
-    directory = companies.directory(year)
+    directory = companies.directory(year, uploaded)
     found = companies.search(query, directory)
     shown = found.assign(
         hosts=lambda f: f["hosts"].map(tr("companies.separator").join),

@@ -137,20 +137,29 @@ def _profile(code: str, records) -> None:
 st.title(tr("map.title"))
 st.write(tr("map.lead"))
 
+# Set before the sections so that the table below still runs (and names a broken
+# file) when the map above failed.
+uploaded = None
+chosen = hosts.HostFilter()
+pref = NATIONAL
+
 with ui.guard():
-    everything = hosts.records()
+    # An official's own host list, while uploaded, replaces the public sample.
+    uploaded = ui.host_upload()
+    everything = hosts.records(uploaded)
     search = maps.search_labels(lang)
     prefectures = data.load("prefectures").set_index("pref_code")
     pref_names = prefectures["pref_en" if lang == "en" else "pref_name"]
 
-    st.info(
-        tr(
-            "map.sample_warning",
-            records=len(everything),
-            places=everything["code"].nunique(),
-        ),
-        icon=":material/info:",
-    )
+    if uploaded is None:
+        st.info(
+            tr(
+                "map.sample_warning",
+                records=len(everything),
+                places=everything["code"].nunique(),
+            ),
+            icon=":material/info:",
+        )
 
     # A link with only ?code=… opens that municipality's prefecture.
     linked = st.query_params.get("code")
@@ -233,6 +242,7 @@ with ui.guard():
         fields=tuple(fields),
         company=company or None,
         fiscal_year=year or None,
+        upload=None if uploaded is None else hosts.UploadedRecords.of(uploaded),
     )
     shown = maps.records_in_view(chosen, pref)
     places_marked = shown["code"].nunique()

@@ -691,3 +691,29 @@ def test_the_recorder_sees_writes_in_other_threads(tmp_path: Path) -> None:
     assert [(event, str(args[0])) for event, args in _writes(events)] == [
         ("open", str(tmp_path / "x.txt"))
     ]
+
+
+@pytest.mark.parametrize("page", ["pages/map.py", "pages/companies.py"])
+def test_the_map_and_companies_pages_show_an_upload(
+    data_copy: Path, intact: Path, page: str
+) -> None:
+    """With a list uploaded, the page's records are that list, labelled as such."""
+    at, _ = open_page(page, intact, data_copy)
+    assert not at.exception
+    at.file_uploader[0].set_value(
+        ("own.xlsx", _host_list(*PAYLOADS), "application/xlsx")
+    )
+    at.run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    assert "own\\.xlsx" in at.info[0].value
+    if page == "pages/map.py":
+        # The sample's own warning gives way; the table lists the uploaded records.
+        assert not any("116" in i.value for i in at.info)
+        table = at.dataframe[0].value
+        assert sorted(table.iloc[:, 3]) == sorted(PAYLOADS)
+    else:
+        directory = at.dataframe[-1].value
+        assert set(PAYLOADS) <= set(directory.iloc[:, 0])
+        assert len(directory) == 19 + len(PAYLOADS)
