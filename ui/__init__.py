@@ -6,6 +6,7 @@ Pages import this module and `kigyojin`; nothing in `kigyojin` imports streamlit
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -113,10 +114,14 @@ def guard() -> Iterator[None]:
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """A download of exactly `frame`, as CSV that Excel opens in Japanese."""
+    """A download of exactly `frame`, as CSV that Excel opens in Japanese.
+
+    The CSV is made when the button is clicked, not on every rerun: for the map's
+    tables of every municipality that took most of the page's run.
+    """
     st.download_button(
         t()("common.download_csv"),
-        exports.to_csv_bytes(frame),
+        partial(exports.to_csv_bytes, frame),
         file_name=file_name,
         mime="text/csv",
         key=key,
