@@ -39,10 +39,12 @@ def test_start_and_rerun_are_timed(results: dict) -> None:
     """One cold start and one warm rerun each, for the app and the empty app."""
     cold, rerun = results["cold_start"], results["rerun"]
     assert [len(cold["app"]), len(cold["empty"])] == [1, 1]
-    assert 0 < cold["empty"][0] < 60 and 0 < cold["app"][0] < 60
+    assert cold["empty"][0] > 0 and cold["app"][0] > 0
     for clock in ("wall", "cpu"):
         assert list(rerun[clock]["pages"]) == [LANDING]
-        assert 0 < rerun[clock]["empty"][0] < rerun[clock]["pages"][LANDING][0]
+        assert rerun[clock]["empty"][0] > 0
+    # A page with charts costs more CPU than a script that draws nothing.
+    assert rerun["cpu"]["empty"][0] < rerun["cpu"]["pages"][LANDING][0]
 
 
 @pytest.mark.browser
