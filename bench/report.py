@@ -258,6 +258,18 @@ def _load(data: dict, results: dict) -> str:
             f"{max(switches, default=0):.2f} | {len(switches)} | "
             f"{len(d['errors'])} | {judged} |"
         )
+    for name in ("app", "nginx"):
+        by_page = loads.get(name, {}).get("by_page", {})
+        if by_page:
+            rows += [
+                "",
+                f"Switch p50 / p95 by page ({names[name]}, s): "
+                + ", ".join(
+                    f"`{url or 'landing'}` {_p(v, 0.5)} / {_p(v, 0.95)}"
+                    for url, v in by_page.items()
+                )
+                + ".",
+            ]
     if "nginx" in loads:
         per = loads["nginx"]["sessions_per_process"]
         rows += [

@@ -210,6 +210,10 @@ def _load_summary(result: load.LoadResult, **extra) -> dict:
         "seconds": result.seconds,
         "first": [run.seconds for run in result.first],
         "switches": [run.seconds for run in result.switches],
+        "by_page": {
+            url: [run.seconds for run in result.switches if run.url_path == url]
+            for url in sorted({run.url_path for run in result.switches})
+        },
         "errors": result.errors,
         "client_cpu_seconds": result.client_cpu_seconds,
         **extra,
