@@ -9,7 +9,7 @@ bar chooses its group; the choice is kept in the URL (`?group=dx`).
 import streamlit as st
 
 import ui
-from kigyojin import companies, fields, fmt
+from kigyojin import companies, fields, figures, fmt
 from kigyojin.charts import fields as charts
 from kigyojin.i18n import label
 
@@ -62,7 +62,16 @@ with ui.guard():
     st.caption(tr("fields.click_hint"))
 
     st.header(tr("fields.groups_heading", year=fmt.fiscal_year(year, lang)))
-    st.caption(tr("fields.fy2024_missing"))
+    newest = figures.latest_fiscal_year()
+    if newest > years[-1]:
+        # The national totals know a newer year than any published breakdown.
+        st.caption(
+            tr(
+                "fields.newer_year_missing",
+                newest=fmt.fiscal_year(newest, lang),
+                year=fmt.fiscal_year(years[-1], lang),
+            )
+        )
     groups = fields.grouped(year)
     leading = fields.leading_share(year)
     other = groups.set_index("group").loc[fields.OTHER_GROUP]

@@ -159,8 +159,8 @@ def test_in_groups_filters_the_table() -> None:
     assert len(fields.in_groups(frame, ["other"])) == 10
 
 
-def test_a_new_year_becomes_the_default(data_copy: Path) -> None:
-    """Once a year's breakdown is added beside FY2023, it is shown by default."""
+def add_fy2024_fields(data_copy: Path) -> None:
+    """A made-up FY2024 breakdown of the 780 people, in two categories."""
     path = data_copy / "mic_r5" / "categories.csv"
     frame = pd.read_csv(path, dtype=str)
     # 780 people in FY2024 (the national total), all in two categories.
@@ -173,6 +173,11 @@ def test_a_new_year_becomes_the_default(data_copy: Path) -> None:
         }
     )
     pd.concat([frame, extra]).to_csv(path, index=False)
+
+
+def test_a_new_year_becomes_the_default(data_copy: Path) -> None:
+    """Once a year's breakdown is added beside FY2023, it is shown by default."""
+    add_fy2024_fields(data_copy)
     assert fields.years_of("categories") == [2023, 2024]
     assert fields.grouped()[["group", "people"]].values.tolist() == [
         ["dx", 500],
@@ -206,3 +211,13 @@ def test_page_shows_the_leading_share_and_says_fy2024_is_missing() -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "FY2024's ranking of fields is not in the published material" in captions
     assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_page_says_nothing_is_missing_once_the_year_is_there(data_copy: Path) -> None:
+    """With FY2024's breakdown loaded, the page shows it and no missing-year line."""
+    add_fy2024_fields(data_copy)
+    at = run_fields("en")
+    assert at.session_state["year"] == 2024
+    captions = " ".join(c.value for c in at.caption)
+    assert "is not in the published material" not in captions
+    assert at.header[0].value == "Groups of fields (FY2024)"

@@ -110,7 +110,12 @@ def value_axis(field: str, title: str, longest: float, texts: Iterable[str]) -> 
         f"{float(longest)} * width / max(width - {room:.0f}, width * {MIN_BAR_SHARE})"
     )
     return alt.X(
-        field, title=title, scale=alt.Scale(domainMax=alt.ExprRef(reach), nice=False)
+        field,
+        title=title,
+        scale=alt.Scale(domainMax=alt.ExprRef(reach), nice=False),
+        # The scale ends between ticks: a tick label near the end would stick out
+        # past the chart, so it is hidden (labelBound); the first is kept inside.
+        axis=alt.Axis(labelFlush=True, labelBound=True),
     )
 
 
