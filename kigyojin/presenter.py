@@ -310,16 +310,51 @@ def _refund(lang: str, filters: Filters) -> Slide:
     )
 
 
+def _values(filters: Filters, key: str) -> list[str]:
+    """Every value of filter `key` (a multiple choice is a repeated parameter)."""
+    value = filters.get(key)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def host_filters(filters: Filters) -> dict:
+    """The map page's filters of the host records (`?pref=&type=&field=&company=
+    &fy=`), as `hosts.filter_records` takes them; unknown values are dropped."""
+    prefectures = set(data.load("prefectures")["pref_code"])
+    years = _values(filters, "fy")
+    return {
+        "pref_code": choice(filters, "pref", sorted(prefectures), None),
+        "types": tuple(t for t in _values(filters, "type") if t in data.HOST_TYPES),
+        "fields": tuple(_values(filters, "field")),
+        "company": (_values(filters, "company") or [None])[0] or None,
+        "fiscal_year": int(years[0]) if years and years[0].isdigit() else None,
+    }
+
+
 def _map(lang: str, filters: Filters) -> Slide:
-    """Who may host, by municipality, with the public host records on top."""
+    """Who may host, by municipality, with the public host records on top; the
+    prefecture and record filters of the map page apply."""
     t = _t(lang)
+    chosen = host_filters(filters)
+    pref_code = chosen["pref_code"]
     verdicts = eligibility.host_verdicts()
+    if pref_code:
+        verdicts = verdicts[verdicts["code"].str[:2] == pref_code]
     eligible = int((verdicts["verdict"] == eligibility.ELIGIBLE).sum())
-    records = hosts.records()
+    records = hosts.filter_records(hosts.records(), **chosen)
     stated = _deck_figure("eligible_municipalities")
+    if pref_code:
+        names = data.load("prefectures").set_index("pref_code")
+        column = "pref_name" if lang == "ja" else "pref_en"
+        title = t("map_title_prefecture", pref=names.at[pref_code, column])
+        notes = (t("map_note_prefecture"),)
+    else:
+        title = t("map_title")
+        notes = (t("map_note", stated=fmt.number(stated), ours=fmt.number(eligible)),)
     return Slide(
         key="map",
-        title=t("map_title"),
+        title=title,
         message=t(
             "map_message",
             records=fmt.number(len(records)),
@@ -331,10 +366,10 @@ def _map(lang: str, filters: Filters) -> Slide:
                 t("map_eligible"),
             ),
         ),
-        chart=render.map_chart(lang),
+        chart=render.map_chart(lang, pref_code, records),
         chart_alt=t("map_alt"),
         sources=("regional_requirement", "teijuu_jiritsuken", "boundaries", "hosts"),
-        notes=(t("map_note", stated=fmt.number(stated), ours=fmt.number(eligible)),),
+        notes=notes,
     )
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import vl_convert
 
 from kigyojin import data, eligibility, hosts
@@ -52,6 +53,11 @@ MAP_FILES = {
 MAP_OBJECT = "N03-21_210101"
 MAP_CODE = "properties.N03_007"
 MAP_HEIGHT = 640
+# A prefecture's view: the box of the middle 80 % of its town halls, widened by
+# a fifth of its size and at least 0.15° (about 15 km) on each side.
+CORE_QUANTILES = (0.1, 0.9)
+CORE_MARGIN = 0.2
+CORE_MIN_MARGIN = 0.15
 # Host records per municipality are drawn as dots of this area range (px²).
 HOST_DOT_RANGE = (40, 360)
 
@@ -152,11 +158,14 @@ def _with_width(spec: dict, width: int) -> dict:
 # --- The static map ------------------------------------------------------------------
 
 
-def map_chart(lang: str, pref_code: str | None = None) -> alt.LayerChart:
+def map_chart(
+    lang: str, pref_code: str | None = None, records: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """Municipalities coloured by host eligibility, public host records as dots.
 
     The whole country from the coarser boundaries, or one prefecture
-    (`pref_code`, 2 digits) from the finer ones.
+    (`pref_code`, 2 digits) from the finer ones. `records` are the host records
+    to mark (`hosts.records()` filtered; default: all of them).
     """
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     topology = _topology("prefecture" if pref_code else "national", _map_version())
@@ -177,7 +186,7 @@ def map_chart(lang: str, pref_code: str | None = None) -> alt.LayerChart:
                 format=alt.DataFormat(type="topojson", feature=MAP_OBJECT),
             )
         )
-        .mark_geoshape(stroke="white", strokeWidth=0.2)
+        .mark_geoshape(stroke="white", strokeWidth=0.2, clip=True)
         .transform_lookup(
             lookup=MAP_CODE,
             from_=alt.LookupData(verdicts, "code", ["verdict_label", "name"]),
@@ -204,14 +213,16 @@ def map_chart(lang: str, pref_code: str | None = None) -> alt.LayerChart:
         )
     )
 
-    records = hosts.records()
+    records = hosts.records() if records is None else records
     if pref_code:
         records = hosts.filter_records(records, pref_code=pref_code)
     counts = hosts.counts_by_municipality(records)
     counts = counts.join(master[["lat", "lon"]], on="code")
     dots = (
         alt.Chart(counts)
-        .mark_circle(color=OKABE_ITO["black"], stroke="white", strokeWidth=1.2)
+        .mark_circle(
+            color=OKABE_ITO["black"], stroke="white", strokeWidth=1.2, clip=True
+        )
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -228,8 +239,35 @@ def map_chart(lang: str, pref_code: str | None = None) -> alt.LayerChart:
             ],
         )
     )
-    layered = alt.layer(shapes, dots).project("mercator")
+    layered = alt.layer(shapes, dots)
+    if pref_code:
+        # Fit the prefecture's mainland: far islands (東京都's 小笠原村, 鹿児島県's
+        # 奄美) would shrink it to a dot. They are drawn where they fall, clipped.
+        layered = layered.project("mercator", fit=_core_box(master, pref_code))
+    else:
+        layered = layered.project("mercator")
     return configure(layered.properties(height=MAP_HEIGHT))
+
+
+def _core_box(master: pd.DataFrame, pref_code: str) -> dict:
+    """A GeoJSON box around most of a prefecture's town halls, with a margin.
+
+    The outermost tenth on each side is left out of the box, so that a few far
+    islands do not decide the view; the margin brings the mainland's edges back.
+    """
+    offices = master[master["pref_code"] == pref_code]
+    low, high = CORE_QUANTILES
+    west, east = offices["lon"].quantile([low, high])
+    south, north = offices["lat"].quantile([low, high])
+    pad_x = (east - west) * CORE_MARGIN + CORE_MIN_MARGIN
+    pad_y = (north - south) * CORE_MARGIN + CORE_MIN_MARGIN
+    west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [ring[::-1]]},
+        "properties": {},
+    }
 
 
 def _map_version() -> tuple[str, ...]:

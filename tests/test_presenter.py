@@ -113,6 +113,20 @@ def test_map_chart_carries_its_boundaries_inline() -> None:
     assert len(spec["datasets"][dots["data"]["name"]]) == 93
 
 
+def test_map_slide_follows_the_map_pages_prefecture() -> None:
+    """`?pref=01` on the map page: the slide shows 北海道's municipalities and cases;
+    an unknown prefecture code shows the whole country."""
+    slide = presenter.slide("map", "en", {"pref": "01"})
+    assert slide.title == "Hokkaido: who may host, and who has"
+    assert slide.figures[0].value == "179"
+    assert "20 public cases in 12 municipalities" in slide.message
+    spec = slide.chart.to_dict()
+    assert len(spec["datasets"][spec["layer"][1]["data"]["name"]]) == 12
+    assert presenter.slide("map", "en", {"pref": "99"}).title == (
+        "Who may host, and who has"
+    )
+
+
 def test_refund_slide_is_the_worked_example() -> None:
     """2025-10 to 2027-03 at ¥6M a year: ¥2.8M + ¥5.6M refunded, ¥0.6M borne."""
     slide = presenter.slide("refund", "en")
