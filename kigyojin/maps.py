@@ -38,7 +38,7 @@ LABEL_LAYER = "labels"
 # The deck's size on the page, used to frame a view before the browser measures it:
 # the map column of a 1,280-pixel laptop screen with the sidebar open.
 MAP_HEIGHT = 560
-ASSUMED_MAP_WIDTH = 470
+ASSUMED_MAP_WIDTH = 540
 # deck.gl's Web Mercator: the whole world is 512 pixels wide at zoom 0.
 TILE_SIZE = 512
 # Room left around a framed area, in zoom levels.
@@ -54,14 +54,14 @@ SELECTED_COLOR = [0, 0, 0, 255]
 LABEL_COLOR = [20, 20, 20, 255]
 LABEL_BACKGROUND = [255, 255, 255, 210]
 # Host markers: radius in pixels = base + step × √records, so area grows with count.
-HOST_RADIUS_BASE = 3
-HOST_RADIUS_STEP = 3
+HOST_RADIUS_BASE = 2
+HOST_RADIUS_STEP = 2.5
 TOOLTIP_STYLE = {
     "backgroundColor": "#FFFFFF",
     "color": "#1A1A1A",
     "fontSize": "13px",
     "lineHeight": "1.45",
-    "maxWidth": "340px",
+    "maxWidth": "300px",
     "whiteSpace": "pre-wrap",
     "border": "1px solid #999999",
 }

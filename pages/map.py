@@ -270,7 +270,7 @@ with ui.guard():
             places=places_marked,
         )
 
-    map_column, profile_column = st.columns([3, 2], gap="medium")
+    map_column, profile_column = st.columns([2, 1], gap="medium")
     with map_column:
         # A new key for each view and choice: the chart's own selection (which
         # dims everything not clicked) is dropped once the click has been read.
