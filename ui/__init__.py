@@ -59,8 +59,32 @@ def lang() -> str:
 
 
 def t() -> Translator:
-    """The catalog bound to the current language."""
+    """The catalog bound to the current language.
+
+    Every page asks for it first, so it is also where a page run without app.py
+    hands over to it (see `_through_app`).
+    """
+    _through_app()
     return Translator(lang())
+
+
+def _through_app() -> None:
+    """Rerun through app.py when a page script was started without it.
+
+    Because this project has a `pages/` folder, Streamlit starts each new server
+    process in its older multipage mode, until some run declares a navigation:
+    a page opened by its own URL (`/map?lang=en`) as the server's first request
+    is run on its own, without the language switch and the top navigation. The
+    language key is set by app.py in every session's first run, so its absence
+    means app.py has not run. Declaring the navigation here ends the older mode
+    for the whole process, and the rerun goes through app.py to the same page.
+    """
+    if LANGUAGE_KEY in st.session_state:
+        return
+    st.navigation(
+        [st.Page(path, url_path=url) for path, _, url, _ in PAGES], position="hidden"
+    )
+    st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
@@ -266,57 +290,6 @@ def host_upload() -> pd.DataFrame | None:
         icon=":material/upload_file:",
     )
     return active["records"]
-
-
-def chart_selection(chart_key: str) -> dict:
-    """The selection a keyed chart (`on_select="rerun"`) reported, `{param: [...]}`.
-
-    Read before the chart is drawn again, so a click can set the filters that the
-    chart and the tables beside it are drawn with.
-    """
-    state = st.session_state.get(chart_key)
-    return dict(state.get("selection") or {}) if state else {}
-
-
-def pick_to_choice(chart_key: str, choice_key: str, picked, *, default) -> None:
-    """Carry a new click on chart `chart_key` into the URL-kept choice `choice_key`.
-
-    Call before the choice's widget is drawn. A click that changed the chart's
-    selection sets the choice to `picked` (the default when the selection was
-    cleared); otherwise the choice keeps its value, so the widget and the URL can
-    still change it on their own.
-    """
-    seen = f"_seen_{chart_key}"
-    if seen not in st.session_state:
-        st.session_state[seen] = picked
-        return
-    if picked == st.session_state[seen]:
-        return
-    st.session_state[seen] = picked
-    st.session_state[choice_key] = picked if picked else default
-
-
-# A link shows the site it leads to (www. left out), the full URL on hover.
-LINK_TEXT = r"https?://(?:www\.)?([^/]+)"
-
-
-def display_table_with_links(
-    frame: pd.DataFrame, labels: dict[str, str], links: dict[str, str], **kwargs
-) -> pd.DataFrame:
-    """`display_table` with URL columns as clickable links after the others.
-
-    `labels` maps columns to catalog keys as in `display_table`; `links` maps each
-    URL column to its title, already in the user's language.
-    """
-    tr = t()
-    titles = {c: tr(k) for c, k in labels.items()} | links
-    shown = frame[list(titles)].rename(columns=titles)
-    config = {
-        title: st.column_config.LinkColumn(title, display_text=LINK_TEXT)
-        for title in links.values()
-    }
-    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
-    return shown
 
 
 def _clamped(value, low, high):
@@ -545,6 +518,57 @@ def presenter_tools(url_path: str) -> None:
         )
         deck_download("present_deck_sidebar")
         copy_link()
+
+
+def chart_selection(chart_key: str) -> dict:
+    """The selection a keyed chart (`on_select="rerun"`) reported, `{param: [...]}`.
+
+    Read before the chart is drawn again, so a click can set the filters that the
+    chart and the tables beside it are drawn with.
+    """
+    state = st.session_state.get(chart_key)
+    return dict(state.get("selection") or {}) if state else {}
+
+
+def pick_to_choice(chart_key: str, choice_key: str, picked, *, default) -> None:
+    """Carry a new click on chart `chart_key` into the URL-kept choice `choice_key`.
+
+    Call before the choice's widget is drawn. A click that changed the chart's
+    selection sets the choice to `picked` (the default when the selection was
+    cleared); otherwise the choice keeps its value, so the widget and the URL can
+    still change it on their own.
+    """
+    seen = f"_seen_{chart_key}"
+    if seen not in st.session_state:
+        st.session_state[seen] = picked
+        return
+    if picked == st.session_state[seen]:
+        return
+    st.session_state[seen] = picked
+    st.session_state[choice_key] = picked if picked else default
+
+
+# A link shows the site it leads to (www. left out), the full URL on hover.
+LINK_TEXT = r"https?://(?:www\.)?([^/]+)"
+
+
+def display_table_with_links(
+    frame: pd.DataFrame, labels: dict[str, str], links: dict[str, str], **kwargs
+) -> pd.DataFrame:
+    """`display_table` with URL columns as clickable links after the others.
+
+    `labels` maps columns to catalog keys as in `display_table`; `links` maps each
+    URL column to its title, already in the user's language.
+    """
+    tr = t()
+    titles = {c: tr(k) for c, k in labels.items()} | links
+    shown = frame[list(titles)].rename(columns=titles)
+    config = {
+        title: st.column_config.LinkColumn(title, display_text=LINK_TEXT)
+        for title in links.values()
+    }
+    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
+    return shown
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

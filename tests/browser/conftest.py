@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -55,13 +56,14 @@ def _healthy(origin: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app() -> Iterator[App]:
-    """`streamlit run app.py` with the project's own config, on a free port."""
+@contextmanager
+def serve_app(log_name: str = "streamlit.log") -> Iterator[App]:
+    """`streamlit run app.py` with the project's own config, on a free port, its
+    output in test-artifacts/`log_name`; stopped on leaving."""
     port = _free_port()
     origin = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "streamlit.log"
+    log_path = ARTIFACTS / log_name
     command = [
         sys.executable,
         "-m",
@@ -97,6 +99,13 @@ def app() -> Iterator[App]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[App]:
+    """The app shared by the session's tests."""
+    with serve_app() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
