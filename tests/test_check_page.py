@@ -248,3 +248,16 @@ def test_printable_summary_is_the_whole_check() -> None:
         "final answer with the municipality, the prefecture or MIC. Sources of the "
         "rules: data/rules.toml",
     ]
+
+
+def test_language_switch_relabels_a_chosen_prefecture() -> None:
+    """After a switch to English the browser gets the prefecture's new label."""
+    at = run_page(PAGE, "ja", company_pref="27")
+    at.session_state["lang"] = "en"  # what the sidebar's language switch does
+    at.run()
+    chosen = at.selectbox(key="company_pref")
+    assert (chosen.value, chosen.proto.set_value, chosen.proto.raw_value) == (
+        "27",
+        True,
+        "Osaka",
+    )

@@ -187,6 +187,10 @@ def display_table(
     return shown
 
 
+# The language each URL-kept choice was last drawn in, by key.
+_CHOICE_LANGUAGES = "_url_choice_languages"
+
+
 def url_choice(widget, label: str, options, *, key: str, default, **kwargs):
     """A choice widget (selectbox, radio, segmented_control, pills, multiselect) whose
     value lives in the URL under `key`, so a link restores it.
@@ -198,12 +202,19 @@ def url_choice(widget, label: str, options, *, key: str, default, **kwargs):
     options = list(options)
     by_text = {str(option): option for option in options}
     multi = isinstance(default, list)
+    drawn_in = st.session_state.setdefault(_CHOICE_LANGUAGES, {})
     if key not in st.session_state:
         if multi:
             chosen = [by_text[v] for v in st.query_params.get_all(key) if v in by_text]
             st.session_state[key] = chosen or list(default)
         else:
             st.session_state[key] = by_text.get(st.query_params.get(key), default)
+    elif drawn_in.get(key, lang()) != lang():
+        # A selectbox or multiselect shows the label of its value as the browser
+        # last had it: after a language switch, only setting the value again
+        # makes it show the label in the new language.
+        st.session_state[key] = st.session_state[key]
+    drawn_in[key] = lang()
     value = widget(label, options, key=key, **kwargs)
     if value == default or value is None or value == []:
         st.query_params.pop(key, None)
