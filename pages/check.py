@@ -52,7 +52,10 @@ def municipality_picker(key: str, text_key: str) -> str | None:
     if given and given not in labels:
         # A 6-digit or full-width code from a link: keep its 5-digit form.
         try:
-            st.query_params[key] = eligibility.normalize_code(given)
+            code = eligibility.normalize_code(given)
+            if code not in labels:
+                raise KigyojinError("check.error_unknown_code", value=code)
+            st.query_params[key] = code
         except KigyojinError as error:
             st.warning(tr("check.bad_url_code") + " " + error.message(lang))
             st.query_params.pop(key, None)

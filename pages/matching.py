@@ -43,7 +43,8 @@ st.caption(tr("matching.caution"))
 if "code" in st.query_params:
     try:
         st.query_params["code"] = matching.find_code(st.query_params["code"])
-    except KigyojinError:
+    except KigyojinError as error:
+        st.warning(tr("check.bad_url_code") + " " + error.message(lang))
         st.query_params.pop("code", None)
 default_mode = "municipality" if "code" in st.query_params else "company"
 mode = ui.url_choice(

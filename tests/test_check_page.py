@@ -60,6 +60,19 @@ def test_unreadable_code_in_the_link_is_a_message() -> None:
     assert at.session_state["code"] is None
 
 
+@pytest.mark.parametrize("key", ["code", "host"])
+def test_unknown_code_in_the_link_is_a_message(key: str) -> None:
+    """A well-formed code of no municipality (?code=99999) says so, not silence."""
+    at = run_page(PAGE, "en", **{key: "99999"})
+    assert not at.exception
+    assert _texts(at, "warning") == [
+        translate("check.bad_url_code", "en")
+        + " "
+        + translate("check.error_unknown_code", "en", value="99999")
+    ]
+    assert at.session_state[key] is None
+
+
 def test_worked_example_from_a_link() -> None:
     """The DOMAIN.md §4 example as a link: ¥8,400,000 refunded, ¥600,000 borne."""
     at = run_page(

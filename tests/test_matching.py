@@ -502,6 +502,18 @@ def test_page_opens_a_municipality_from_the_map_link() -> None:
     assert any("Companies with a record" in h.value for h in at.subheader)
 
 
+def test_page_says_when_the_link_names_no_municipality() -> None:
+    """?code=99999 (no such municipality) says so instead of silently dropping it."""
+    at = _run(code="99999", lang="en")
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        translate("check.bad_url_code", "en")
+        + " "
+        + translate("check.error_unknown_code", "en", value="99999")
+    ]
+    assert "code" not in at.query_params
+
+
 def test_page_reads_the_company_choices_from_the_url() -> None:
     """Prefecture, fields, regions and sizes come back from the URL."""
     at = _run(pref="27", field="DX", block="kyushu", size="xs")
