@@ -283,11 +283,14 @@ if mode == "municipality":
     st.header(tr("matching.municipality_heading"))
     with ui.guard():
         master = ui.table("municipalities")
+        pref_names = ui.table("prefectures").set_index("pref_code")[
+            "pref_en" if lang == "en" else "pref_name"
+        ]
         options = {
             row.code: tr(
                 "matching.municipality_option",
                 name=row.name,
-                pref=row.pref_name,
+                pref=pref_names[row.pref_code],
                 kana=row.name_kana,
                 code=row.code,
             )

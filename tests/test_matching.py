@@ -502,6 +502,13 @@ def test_page_opens_a_municipality_from_the_map_link() -> None:
     assert any("Companies with a record" in h.value for h in at.subheader)
 
 
+def test_municipality_choice_names_its_prefecture_in_english() -> None:
+    """In English 夕張市 is listed as 夕張市 (Hokkaido), as on the self-check page."""
+    at = _run(code="01209", lang="en")
+    chosen = at.selectbox(key="code")
+    assert chosen.format_func(chosen.value) == "夕張市 (Hokkaido) ゆうばりし 01209"
+
+
 def test_page_says_when_the_link_names_no_municipality() -> None:
     """?code=99999 (no such municipality) says so instead of silently dropping it."""
     at = _run(code="99999", lang="en")
