@@ -491,16 +491,26 @@ def _host_condition(verdict: HostVerdict) -> Condition:
         state,
         "assumed" if verdict.estimated else rules_module.OFFICIAL,
         (
-            ("name", municipality_name(verdict.code)),
+            (
+                "name",
+                Named(
+                    municipality_name(verdict.code),
+                    municipality_name(verdict.code, "en"),
+                ),
+            ),
             ("reason", Term(f"check.reason_{verdict.reasons[0]}")),
         ),
     )
 
 
-def municipality_name(code: str) -> str:
-    """A municipality as 北海道 夕張市."""
+def municipality_name(code: str, lang: str = "ja") -> str:
+    """A municipality as 北海道 夕張市, or in English 夕張市, Hokkaido."""
     master = data.load("municipalities").set_index("code")
-    return f"{master.at[code, 'pref_name']} {master.at[code, 'name']}"
+    name = master.at[code, "name"]
+    if lang == "en":
+        prefectures = data.load("prefectures").set_index("pref_code")
+        return f"{name}, {prefectures.at[master.at[code, 'pref_code'], 'pref_en']}"
+    return f"{master.at[code, 'pref_name']} {name}"
 
 
 def _number(value: Any, field: str, maximum: float, *, whole: bool = False) -> float:
@@ -593,7 +603,7 @@ def summary_text(
         lines.append(
             tr(
                 "summary_host",
-                name=municipality_name(host.code),
+                name=municipality_name(host.code, lang),
                 code=host.code,
                 verdict=tr(f"verdict_{host.verdict}"),
             )

@@ -435,7 +435,7 @@ def municipality_tab() -> None:
 
 def show_host_verdict(host: eligibility.HostVerdict) -> None:
     """Whether the municipality may host, why, and on what basis."""
-    name = eligibility.municipality_name(host.code)
+    name = eligibility.municipality_name(host.code, lang)
     st.markdown(f"#### {ui.plain(tr('check.host_heading', name=name, code=host.code))}")
     VERDICT_BOXES[host.verdict](tr(f"check.verdict_{host.verdict}"))
     st.markdown(f"**{tr('check.reasons_heading')}**")

@@ -36,6 +36,7 @@ def test_six_digit_code_and_a_bare_no() -> None:
     at = run_page(PAGE, "en", code="131016")
     assert at.session_state["code"] == "13101"
     assert _texts(at, "error") == ["Not eligible"]
+    assert "#### 千代田区, Tokyo \\(13101\\)" in [m.value for m in at.markdown]
     assert any("23 special wards" in m.value for m in at.markdown)
 
 
@@ -145,7 +146,7 @@ def test_company_check_from_a_link() -> None:
     lines = conditions.splitlines()
     assert len(lines) == 9
     assert lines[0].startswith(
-        "- :red[:material/cancel:] **Not met**: Host: 埼玉県 川口市"
+        "- :red[:material/cancel:] **Not met**: Host: 川口市, Saitama"
     )
     assert lines[-2] == (
         "- :red[:material/cancel:] **Not met**: Hours a month: 18, fewer than the 20 "
@@ -231,11 +232,11 @@ def test_printable_summary_is_the_whole_check() -> None:
         "地域活性化起業人: self-check result",
         "Made on 2026-12-03 (地域活性化起業人 dashboard)",
         "",
-        "Host: 北海道 夕張市 (01209) … May host",
+        "Host: 夕張市, Hokkaido (01209) … May host",
         "  - It lies outside the three major metropolitan areas (11 prefectures).",
         "",
         "Conditions (Company dispatch):",
-        "  [OK] Host: 北海道 夕張市 may host. It lies outside the three major "
+        "  [OK] Host: 夕張市, Hokkaido may host. It lies outside the three major "
         "metropolitan areas (11 prefectures). (official)",
         "  [OK] Company: located in the metropolitan areas (in Tokyo, or with its "
         "head-office function there). (official)",

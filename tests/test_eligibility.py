@@ -261,7 +261,7 @@ def test_dispatch_that_qualifies() -> None:
         (
             "met",
             "official",
-            "Host: 北海道 夕張市 may host. It lies outside the three major "
+            "Host: 夕張市, Hokkaido may host. It lies outside the three major "
             "metropolitan areas (11 prefectures).",
         ),
         (
