@@ -504,7 +504,7 @@ def deck_download(key: str) -> None:
     st.download_button(
         t()("present.download_pptx"),
         lambda: export_pptx.build(language, filters),
-        file_name=t()("present.deck_file", language=language),
+        file_name=t()("present.deck_file"),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key=key,
         help=t()("present.download_pptx_help"),
