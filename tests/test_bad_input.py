@@ -605,6 +605,7 @@ def _upload_script() -> None:
 
     import ui
 
+    ui.language_switch()  # as app.py does before any page
     records = ui.host_upload()
     st.text("sample" if records is None else "|".join(records["company"]))
 

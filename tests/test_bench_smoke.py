@@ -8,6 +8,7 @@ runs may share the machine). nginx comes from scripts/ensure-browser, which
 """
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -23,8 +24,13 @@ PLAN = run.Plan.smoke(server.free_ports(7))
 
 @pytest.fixture(scope="module")
 def results() -> dict:
-    """One smoke run of every benchmark."""
-    return run.run_all(PLAN)
+    """One smoke run of every benchmark.
+
+    In a thread of its own: the browser tests' Playwright may still be running in
+    this one, and Playwright's sync API refuses to start inside another's loop.
+    """
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(run.run_all, PLAN).result()
 
 
 @pytest.mark.browser
