@@ -54,10 +54,8 @@ for name, spec in data.TABLES.items():
         count, status = len(ui.table(name)), tr("about.status_ok")
         years = fiscal_years(name)
     except KigyojinError as error:
-        count, status = (
-            None,
-            tr("about.status_failed") + ": " + error.message(ui.lang()),
-        )
+        count = None
+        status = tr("about.status_failed", message=error.message(ui.lang()))
     rows.append(
         {
             "file": f"data/{spec.path}",

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from kigyojin import data
-from kigyojin.i18n import translate
+from kigyojin import figures, fmt
+from kigyojin.i18n import label, translate
 
 APP = "../app.py"  # AppTest resolves a relative path against this file
 TIMEOUT = 60
@@ -38,16 +38,61 @@ def test_page_runs_clean(page: str, lang: str) -> None:
     assert len(at.title) == 1
 
 
+def overview_metrics(lang: str) -> list[tuple[str, str, str]]:
+    """The overview's metrics as the data gives them: (label, value, delta), in order.
+
+    The headlines of the latest fiscal year and the one before, type by type, then
+    the municipality-side and company-side shares of how agreements began.
+    """
+    expected = []
+    latest = figures.latest_fiscal_year()
+    for year in (latest, latest - 1):
+        for head in figures.headlines(year):
+            value = fmt.number(head.value)
+            expected.append(
+                (
+                    label(head.measure, lang),
+                    translate(f"overview.unit_{head.measure}", lang, value=value),
+                    "" if head.change is None else str(head.change),
+                )
+            )
+    sides = figures.origin_sides().set_index("side")
+    for side, key in (
+        (figures.MUNICIPALITY_SIDE, "overview.origins_municipality"),
+        (figures.COMPANY_SIDE, "overview.origins_company"),
+    ):
+        share = fmt.percent(sides.at[side, "share"])
+        expected.append((translate(key, lang), share, ""))
+    return expected
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_overview_headlines_match_the_data(lang: str) -> None:
-    """The metrics of the latest two years are exactly the national totals."""
+def test_overview_metrics_are_the_data(lang: str) -> None:
+    """Every metric of the overview, in order, is exactly its figure in the data."""
     at = run_page(ui.PAGES[0][0], lang)
-    totals = data.load("national_totals")
-    shown = [m.value for m in at.metric]
-    for row in totals[totals["fiscal_year"] >= 2023].itertuples():
-        assert any(f"{row.people:,}" in value for value in shown), row
-    assert "780人" in shown if lang == "ja" else "780" in shown
+    shown = [(m.label, m.value, m.delta) for m in at.metric]
+    assert shown == overview_metrics(lang)
     assert at.title[0].value == translate("overview.title", lang)
+
+
+def test_overview_metrics_are_the_published_figures() -> None:
+    """FY2024 780 + 91 = 871 people, 421 / 45 / 439 municipalities, 390 / 80
+    companies; FY2023 779 / 449 / 330 (MIC 2024); 44.9 % and 34.4 % approached."""
+    assert [(value, delta) for _, value, delta in overview_metrics("ja")] == [
+        ("780人", "1"),
+        ("421団体", "-28"),
+        ("390社", "60"),
+        ("91人", ""),
+        ("45団体", ""),
+        ("80社", ""),
+        ("871人", ""),
+        ("439団体", ""),
+        ("779人", "161"),
+        ("449団体", "81"),
+        ("330社", "78"),
+        ("44.9%", ""),
+        ("34.4%", ""),
+    ]
 
 
 def test_overview_measure_comes_from_the_url() -> None:
@@ -65,3 +110,17 @@ def test_broken_data_file_shows_a_message(data_copy) -> None:
     assert messages and all("national\\_totals\\.csv" in m for m in messages)
     # The parts of the page that do not need the file still show.
     assert any("Who approached" in str(c.proto.spec) for c in at.get("vega_lite_chart"))
+
+
+def test_about_lists_a_broken_file_with_its_message(data_copy) -> None:
+    """The About page's file table says why a broken file could not be loaded."""
+    (data_copy / "kaso_r4.csv").unlink()
+    at = run_page("pages/about.py", "en")
+    assert not at.exception
+    files = at.dataframe[0].value.set_index("File")
+    message = translate("about.status_failed", "en", message="")
+    assert files.at["data/kaso_r4.csv", "Status"] == (
+        message + "The data file kaso_r4.csv could not be loaded.\n"
+        "- kaso_r4.csv: the file is missing."
+    )
+    assert files.at["data/population_2020.csv", "Status"] == "Loaded"
