@@ -39,6 +39,8 @@ FILES = {
     "coarse": ("municipalities_s0001.topojson", "N03-21_210101"),
     "prefectures": ("prefectures_s0010.topojson", "prefectures"),
 }
+# What the boundaries describe (data/SOURCES.md §6), for the log of what was loaded.
+VINTAGE = "国土数値情報 N03, 2021-01-01"
 CODE_PROPERTY = "N03_007"
 PREF_NAME_PROPERTY = "N03_001"
 # A closed ring needs three distinct corners and the closing point.
@@ -258,7 +260,11 @@ def _topology(kind: str, version: Version) -> dict:
             [Problem(_label(kind), "map.bad_topology", params={"object": object_name})]
         ) from None
     logger.info(
-        "loaded %s: %d geometries, %d arcs", _label(kind), len(geometries), len(arcs)
+        "loaded %s: %d geometries, %d arcs, vintage %s",
+        _label(kind),
+        len(geometries),
+        len(arcs),
+        VINTAGE,
     )
     return {"arcs": arcs, "transform": transform, "geometries": geometries}
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kigyojin import data
+from kigyojin import data, geo
 from kigyojin.errors import DataFileError
 
 
@@ -61,6 +61,18 @@ def test_loading_logs_file_rows_and_vintage(
     with caplog.at_level(logging.INFO, logger="kigyojin.data"):
         data.load("national_totals")
     assert "loaded national_totals.csv: 6 rows, vintage FY2021–FY2024" in caplog.text
+
+
+def test_loading_boundaries_logs_geometries_and_vintage(
+    data_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A boundary file's INFO line names it, its geometries and their vintage."""
+    with caplog.at_level(logging.INFO, logger="kigyojin.geo"):
+        arcs = len(geo.topology("prefectures")["arcs"])
+    assert caplog.messages == [
+        f"loaded boundaries/prefectures_s0010.topojson: 47 geometries, {arcs} arcs, "
+        "vintage 国土数値情報 N03, 2021-01-01"
+    ]
 
 
 def test_missing_file(data_copy: Path) -> None:
