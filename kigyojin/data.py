@@ -592,6 +592,19 @@ def load(name: str) -> pd.DataFrame:
     return _load(name, str(path), _signature(path))
 
 
+def versions() -> tuple[tuple[str, int, int], ...]:
+    """Every table's file with its modification time and size, in `TABLES` order.
+
+    A cache key for results computed from the tables: it changes when any file
+    does (an import, an edit, a restored version) or the data folder is another.
+    """
+    folder = data_dir()
+    return tuple(
+        (str(folder / table.path), *_signature(folder / table.path))
+        for table in TABLES.values()
+    )
+
+
 def _signature(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()

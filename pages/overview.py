@@ -17,9 +17,9 @@ st.title(tr("overview.title"))
 st.write(tr("overview.lead"))
 
 with ui.guard():
-    latest = figures.latest_fiscal_year()
+    latest = ui.computed(figures.latest_fiscal_year)
     for year in (latest, latest - 1):
-        heads = figures.headlines(year)
+        heads = ui.computed(figures.headlines, year)
         if not heads:
             continue
         st.subheader(tr("overview.headline_heading", year=fmt.fiscal_year(year, lang)))
@@ -47,7 +47,7 @@ with ui.guard():
 
 st.header(tr("overview.trend_heading"))
 with ui.guard():
-    trend = figures.trend()
+    trend = ui.computed(figures.trend)
     measure = ui.url_choice(
         st.segmented_control,
         tr("overview.trend_measure"),
@@ -91,8 +91,8 @@ with ui.guard():
 
 st.header(tr("overview.origins_heading"))
 with ui.guard():
-    origins = figures.agreement_origins()
-    sides = figures.origin_sides().set_index("side")
+    origins = ui.computed(figures.agreement_origins)
+    sides = ui.computed(figures.origin_sides).set_index("side")
     total = int(origins["people"].sum())
     left, right = st.columns(2)
     for column, side, key in (
@@ -145,7 +145,7 @@ with ui.guard():
 
 st.header(tr("overview.people_heading"))
 with ui.guard():
-    people = figures.age_gender()
+    people = ui.computed(figures.age_gender)
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         age_column, gender_column = st.columns([3, 2])

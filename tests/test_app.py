@@ -95,6 +95,23 @@ def test_overview_metrics_are_the_published_figures() -> None:
     ]
 
 
+def test_an_imported_year_shows_on_the_next_run(data_copy) -> None:
+    """A changed data file (as `python -m kigyojin import` writes it) is read again
+    on the next run: the caches are keyed by the file's mtime and size."""
+    at = run_page(ui.PAGES[0][0], "ja")
+    assert at.metric[0].value == "780人"
+    with (data_copy / "national_totals.csv").open("a", encoding="utf-8") as file:
+        file.write("2025,dispatch,812,440,405,stated,総務省（試験用の行）,\n")
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value == translate(
+        "overview.headline_heading", "ja", year=fmt.fiscal_year(2025, "ja")
+    )
+    assert [(m.label, m.value, m.delta) for m in at.metric] == overview_metrics("ja")
+    assert [m.value for m in at.metric[:3]] == ["812人", "440団体", "405社"]
+    assert [m.delta for m in at.metric[:3]] == ["32", "19", "15"]
+
+
 def test_overview_measure_comes_from_the_url() -> None:
     """?measure=companies opens the trend on companies."""
     at = run_page(ui.PAGES[0][0], "en", measure="companies")

@@ -63,6 +63,19 @@ def test_loading_logs_file_rows_and_vintage(
     assert "loaded national_totals.csv: 6 rows, vintage FY2021–FY2024" in caplog.text
 
 
+def test_versions_change_with_any_file_and_the_folder(data_copy: Path) -> None:
+    """The cache key of computed figures names every table's file in the folder in
+    use and changes when one of them is rewritten."""
+    before = data.versions()
+    assert [Path(path) for path, _, _ in before] == [
+        data_copy / table.path for table in data.TABLES.values()
+    ]
+    _rewrite(data_copy / "national_totals.csv", "779", "780")
+    after = data.versions()
+    changed = [old[0] for old, new in zip(before, after, strict=True) if old != new]
+    assert changed == [str(data_copy / "national_totals.csv")]
+
+
 def test_loading_boundaries_logs_geometries_and_vintage(
     data_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -98,6 +98,23 @@ def table(name: str) -> pd.DataFrame:
     return _cached_table(name, str(path), data._signature(path))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
+    # Keyed on the function's name, its arguments and every data file's version.
+    return _function(*args)
+
+
+def computed(function, *args):
+    """`function(*args)` of `kigyojin` (figures from the tables), computed once for
+    all sessions until a data file changes; each caller gets its own copy.
+
+    The tables themselves are cached by `kigyojin.data` too, but what is computed
+    from them (groupings, shares, long forms) would be redone on every rerun.
+    """
+    name = f"{function.__module__}.{function.__qualname__}"
+    return _computed(name, function, args, data.versions())
+
+
 def sources(*keys: str) -> None:
     """The 出典 line(s) under a figure, one per source key of the catalog."""
     tr = t()
