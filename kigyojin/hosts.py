@@ -14,7 +14,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from kigyojin import data
+from kigyojin import data, fmt
+from kigyojin.errors import KigyojinError
+from kigyojin.i18n import translate
 
 # "2025-04" (a month) or "FY2025" (a fiscal year); blank where the page did not say.
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -23,6 +25,8 @@ _FISCAL_YEAR = re.compile(r"FY(\d{4})")
 FIRST_MONTH_OF_FISCAL_YEAR = 4
 # Several sources in one cell are separated by " ; ".
 SOURCE_SEPARATOR = ";"
+# The column naming a record's prefecture in each language (北海道 / Hokkaido).
+PREF_NAME_COLUMN = {"ja": "pref_name", "en": "pref_en"}
 
 COLUMNS = (
     "code",
@@ -209,4 +213,57 @@ def options(frame: pd.DataFrame) -> dict[str, list]:
         "fields": sorted(frame["field"].dropna().unique()),
         "companies": sorted(frame["company"].unique()),
         "fiscal_years": sorted((int(y) for y in years), reverse=True),
+    }
+
+
+# --- How many municipalities host in a year, as MIC states it -----------------------
+
+
+@dataclass(frozen=True)
+class NationalHosts:
+    """The fewest and most host municipalities MIC stated in a year, and the years."""
+
+    low: int
+    high: int
+    first_year: int
+    last_year: int
+
+
+def national_hosts() -> NationalHosts:
+    """The range of the stated yearly host municipalities in `national_totals.csv`.
+
+    A year counts all its hosts: its both-types row where given (a municipality
+    hosting both types counted once), else its one type. Derived figures are left
+    out: this is what MIC itself stated (FY2023 449, FY2024 439: 439 to 449).
+    """
+    totals = data.load("national_totals")
+    stated = totals[
+        (totals["basis"] == "stated") & totals["host_municipalities"].notna()
+    ]
+    # The both-types count is never below either type's, so the largest row of a
+    # year is the row for both types whenever the year has one.
+    yearly = stated.groupby("fiscal_year")["host_municipalities"].max().astype(int)
+    if yearly.empty:
+        raise KigyojinError("map.no_national_hosts")
+    return NationalHosts(
+        int(yearly.min()),
+        int(yearly.max()),
+        int(yearly.index.min()),
+        int(yearly.index.max()),
+    )
+
+
+def national_hosts_params(lang: str) -> dict[str, str]:
+    """Format fields naming `national_hosts()`: `hosts` (439～449) and `years`."""
+    counts = national_hosts()
+    low, high = fmt.number(counts.low), fmt.number(counts.high)
+    first = fmt.fiscal_year(counts.first_year, lang)
+    last = fmt.fiscal_year(counts.last_year, lang)
+    return {
+        "hosts": low
+        if low == high
+        else translate("map.national_hosts_range", lang, low=low, high=high),
+        "years": first
+        if first == last
+        else translate("map.national_years_range", lang, first=first, last=last),
     }

@@ -8,7 +8,12 @@ fetched from outside):
   and the host municipalities of the public records as points sized by count;
 - a prefecture view: its municipalities in finer detail, each with a tooltip of
   its facts, verdict and host records, the chosen one outlined, host points
-  labelled by name.
+  labelled by name;
+- a company's hosts (the companies page): prefecture outlines and the company's
+  host points, framed on them.
+
+A host point's tooltip is its municipality's, so a point drawn over a polygon
+hides nothing the polygon would say.
 
 Tooltips are plain text built here (deck.gl shows them as text, never HTML), and
 no URL goes into a deck: source links stay in the page's table.
@@ -17,13 +22,14 @@ no URL goes into a deck: source links stay in the page's table.
 import json
 import math
 from functools import lru_cache
+from urllib.parse import quote, urlsplit
 
 import altair as alt
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from kigyojin import data, eligibility, fmt, geo, hosts
+from kigyojin import companies, data, eligibility, fmt, geo, hosts
 from kigyojin.charts import configure
 from kigyojin.i18n import label, translate
 from kigyojin.style import FONT_FAMILY, HOST_MARKER_COLOR, VERDICT_COLORS
@@ -34,6 +40,7 @@ PREFECTURE_LAYER = "prefectures"
 HOST_LAYER = "hosts"
 SELECTED_LAYER = "selected"
 LABEL_LAYER = "labels"
+LAND_LAYER = "land"
 
 # The deck's size on the page, used to frame a view before the browser measures it:
 # the map column of a 1,280-pixel laptop screen with the sidebar open.
@@ -67,6 +74,17 @@ TOOLTIP_STYLE = {
 }
 # Hosts listed one by one in a tooltip; the rest are counted.
 TOOLTIP_RECORDS = 5
+# The companies page's small map: its size on a laptop's half-width column, and
+# the least area it frames (in degrees), so one host is not shown street by street.
+COMPANY_MAP_HEIGHT = 360
+COMPANY_MAP_WIDTH = 340
+COMPANY_MIN_SPAN = 3.0
+# Room left around the points, as a share of the span they cover.
+POINTS_MARGIN = 0.1
+LAND_COLOR = [238, 238, 238, 255]
+# Characters kept as they are when a source URL goes into a Markdown link; the
+# rest (brackets, parentheses, spaces) are percent-encoded so the link stays whole.
+URL_SAFE = ":/?#&=%~+@,;!$*'-._"
 
 
 def rgb(hex_color: str, alpha: int = 255) -> list[int]:
@@ -177,7 +195,7 @@ def _search_labels(lang: str, version: tuple) -> dict[str, str]:
 
 
 # The column of `municipality_facts` that names the prefecture in each language.
-PREF_NAME_COLUMN = {"ja": "pref_name", "en": "pref_en"}
+PREF_NAME_COLUMN = hosts.PREF_NAME_COLUMN
 
 
 def pref_label(row: pd.Series | dict, lang: str) -> str:
@@ -282,12 +300,14 @@ def _mercator_y(latitude: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
 
 
-def view_state(area: geo.Bounds) -> pdk.ViewState:
-    """A view that frames `area` in a map of the page's size."""
+def view_state(
+    area: geo.Bounds, width: int = ASSUMED_MAP_WIDTH, height: int = MAP_HEIGHT
+) -> pdk.ViewState:
+    """A view that frames `area` in a map of `width` × `height` pixels."""
     west, south, east, north = area
     top, bottom = _mercator_y(north), _mercator_y(south)
-    zoom_x = math.log2(ASSUMED_MAP_WIDTH * 360 / (TILE_SIZE * max(east - west, 1e-6)))
-    zoom_y = math.log2(MAP_HEIGHT * 2 * math.pi / (TILE_SIZE * max(top - bottom, 1e-6)))
+    zoom_x = math.log2(width * 360 / (TILE_SIZE * max(east - west, 1e-6)))
+    zoom_y = math.log2(height * 2 * math.pi / (TILE_SIZE * max(top - bottom, 1e-6)))
     middle = math.degrees(2 * math.atan(math.exp((top + bottom) / 2)) - math.pi / 2)
     return pdk.ViewState(
         longitude=round((west + east) / 2, 4),
@@ -357,28 +377,14 @@ def municipality_layers(
 def host_points(records: pd.DataFrame, facts: pd.DataFrame, lang: str) -> list[dict]:
     """One point per host municipality at its town hall, sized by record count.
 
-    Each point carries the municipality's code, name, count and tooltip.
+    Each point carries the municipality's code, name, count and tooltip: the
+    municipality's own (`municipality_tooltip`) with the records given.
     """
     located = facts.set_index("code")
     points = []
     for code, mine in records.groupby("code", sort=True):
         place = located.loc[code]
         count = len(mine)
-        lines = [
-            translate(
-                "map.tooltip_name",
-                lang,
-                name=place["name"],
-                kana=place["name_kana"],
-                pref=pref_label(place, lang),
-            ),
-            translate(
-                "map.tooltip_verdict",
-                lang,
-                verdict=verdict_text(place["verdict"], lang),
-            ),
-            *records_lines(mine, lang),
-        ]
         points.append(
             {
                 "code": code,
@@ -389,7 +395,7 @@ def host_points(records: pd.DataFrame, facts: pd.DataFrame, lang: str) -> list[d
                 "radius": round(
                     HOST_RADIUS_BASE + HOST_RADIUS_STEP * math.sqrt(count), 1
                 ),
-                "tooltip": "\n".join(lines),
+                "tooltip": municipality_tooltip(place, mine, lang),
             }
         )
     # Larger dots first, so smaller ones are drawn on top and stay clickable.
@@ -437,6 +443,19 @@ def label_layer(points: list[dict]) -> pdk.Layer:
     )
 
 
+def land_layer(shapes: dict[str, list[geo.Polygon]]) -> pdk.Layer:
+    """The prefectures as plain light land, neither hovered nor clicked."""
+    return pdk.Layer(
+        "PolygonLayer",
+        data=[{"polygon": polygon} for shape in shapes.values() for polygon in shape],
+        id=LAND_LAYER,
+        get_polygon="polygon",
+        get_fill_color=LAND_COLOR,
+        stroked=False,
+        pickable=False,
+    )
+
+
 def outline_layer(lines: list[geo.Ring]) -> pdk.Layer:
     """Prefecture borders and coasts as thin dark lines."""
     return pdk.Layer(
@@ -463,14 +482,19 @@ def selected_layer(shape: list[geo.Polygon]) -> pdk.Layer:
     )
 
 
-def deck(layers: list[pdk.Layer], area: geo.Bounds) -> CompactDeck:
+def deck(
+    layers: list[pdk.Layer],
+    area: geo.Bounds,
+    width: int = ASSUMED_MAP_WIDTH,
+    height: int = MAP_HEIGHT,
+) -> CompactDeck:
     """A deck with no basemap (nothing is fetched) and text tooltips."""
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_state(area),
+        initial_view_state=view_state(area, width, height),
         map_provider=None,
         tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
-        height=MAP_HEIGHT,
+        height=height,
     )
 
 
@@ -610,6 +634,70 @@ def _prefecture_layers(
         host_layer(points),
         label_layer(points),
     )
+
+
+def points_bounds(points: list[dict], min_span: float = COMPANY_MIN_SPAN) -> geo.Bounds:
+    """The area around `points`, at least `min_span` degrees each way; Japan if none."""
+    if not points:
+        return japan_bounds()
+    west, east = min(p["lon"] for p in points), max(p["lon"] for p in points)
+    south, north = min(p["lat"] for p in points), max(p["lat"] for p in points)
+    # Room around the outermost points, for their dots and the names beside them.
+    grow_x = max(min_span - (east - west), 0) / 2 + (east - west) * POINTS_MARGIN
+    grow_y = max(min_span - (north - south), 0) / 2 + (north - south) * POINTS_MARGIN
+    return (west - grow_x, south - grow_y, east + grow_x, north + grow_y)
+
+
+def company_records(
+    company_key: str, upload: hosts.UploadedRecords | None = None
+) -> pd.DataFrame:
+    """The host records of one company, matched on its key (`companies.normalize`)."""
+    records = hosts.HostFilter(upload=upload).apply(hosts.records())
+    return records[records["company"].map(companies.normalize) == company_key]
+
+
+def company_deck(
+    company_key: str, lang: str, upload: hosts.UploadedRecords | None = None
+) -> CompactDeck:
+    """One company's hosts: light land, prefecture outlines, points with names.
+
+    Framed on the points; `upload` is an official's own list in place of the
+    sample. Cached until a file changes; the deck is shared, do not change it.
+    """
+    return _company_deck(company_key, lang, upload, data_version())
+
+
+@lru_cache(maxsize=32)
+def _company_deck(
+    company_key: str,
+    lang: str,
+    upload: hosts.UploadedRecords | None,
+    version: tuple,
+) -> CompactDeck:
+    points = host_points(
+        company_records(company_key, upload), municipality_facts(), lang
+    )
+    area = points_bounds(points)
+    # The national detail: a small map needs no finer coasts, and a finer one
+    # around the hosts would more than double what the page sends.
+    layers = [
+        land_layer(geo.prefectures(geo.NATIONAL)),
+        outline_layer(geo.prefecture_lines(geo.NATIONAL)),
+        host_layer(points),
+        label_layer(points),
+    ]
+    return deck(layers, area, COMPANY_MAP_WIDTH, COMPANY_MAP_HEIGHT)
+
+
+def source_link(url: str) -> tuple[str, str] | None:
+    """A source's site and its URL made safe for a Markdown link.
+
+    None unless the URL is http(s) with a host: such text is shown as it is.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return parts.netloc, quote(url, safe=URL_SAFE)
 
 
 def records_in_view(

@@ -12,6 +12,7 @@ import streamlit as st
 import ui
 from kigyojin import data, figures, fmt, importer, templates
 from kigyojin.errors import KigyojinError
+from kigyojin.hosts import national_hosts_params
 
 # The attribution the data's licences require, in the order of data/SOURCES.md.
 ATTRIBUTION_KEYS = (
@@ -86,6 +87,7 @@ with ui.guard():
             rows=len(hosts),
             municipalities=hosts["code"].nunique(),
             companies=hosts["company"].nunique(),
+            **national_hosts_params(ui.lang()),
         )
     )
 st.markdown("- " + tr("about.limit_totals"))

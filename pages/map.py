@@ -8,7 +8,6 @@ basemap. The view (prefecture, municipality, filters) is kept in the URL.
 """
 
 from functools import partial
-from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -20,9 +19,6 @@ from kigyojin.i18n import label
 NATIONAL = ""  # the `pref` choice for the whole country
 ALL_YEARS = 0  # the `fy` choice for every fiscal year
 ALL_COMPANIES = ""
-# Characters kept as they are when a source URL goes into a Markdown link; the
-# rest (brackets, parentheses, spaces) are percent-encoded so the link stays whole.
-URL_SAFE = ":/?#&=%~+@,;!$*'-._"
 
 tr = ui.t()
 lang = ui.lang()
@@ -58,10 +54,11 @@ def _code_changed() -> None:
 
 def _source_link(url: str) -> str:
     """A Markdown link to a source: its site as the text, the URL made safe."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    link = maps.source_link(url)
+    if link is None:
         return ui.plain(url)
-    return f"[{ui.plain(parts.netloc)}]({quote(url, safe=URL_SAFE)})"
+    site, address = link
+    return f"[{ui.plain(site)}]({address})"
 
 
 def _page_registered(url_path: str) -> str | None:
@@ -79,7 +76,13 @@ def _profile(code: str, records) -> None:
         ui.plain(tr("map.profile_place", pref=maps.pref_label(row, lang), code=code))
     )
     verdict = maps.verdict_text(row["verdict"], lang)
-    st.markdown(f"**{tr('map.profile_verdict')}**：{ui.plain(verdict)}")
+    st.markdown(
+        tr(
+            "map.profile_line",
+            label=f"**{tr('map.profile_verdict')}**",
+            value=ui.plain(verdict),
+        )
+    )
     bullet = tr("map.bullet")
     st.markdown(
         ui.plain(*(bullet + eligibility.reason_text(r, lang) for r in row["reasons"]))
@@ -92,11 +95,22 @@ def _profile(code: str, records) -> None:
         tr("map.profile_population_value", value=fmt.number(row["pop_2020"])),
     )
     aged = row["pct_age65plus_2020"]
-    right.metric(tr("map.profile_aged"), "—" if pd.isna(aged) else fmt.percent(aged))
+    right.metric(
+        tr("map.profile_aged"),
+        tr("map.profile_unknown") if pd.isna(aged) else fmt.percent(aged),
+    )
     st.markdown(
         ui.plain(
-            f"{tr('map.profile_kaso')}：{maps.kaso_text(row['kaso_type'], lang)}",
-            f"{tr('map.profile_class')}：{label(row['category_label'], lang)}",
+            tr(
+                "map.profile_line",
+                label=tr("map.profile_kaso"),
+                value=maps.kaso_text(row["kaso_type"], lang),
+            ),
+            tr(
+                "map.profile_line",
+                label=tr("map.profile_class"),
+                value=label(row["category_label"], lang),
+            ),
         )
     )
 
@@ -152,14 +166,17 @@ with ui.guard():
     pref_names = prefectures["pref_en" if lang == "en" else "pref_name"]
 
     if uploaded is None:
-        st.info(
-            tr(
-                "map.sample_warning",
-                records=len(everything),
-                places=everything["code"].nunique(),
-            ),
-            icon=":material/info:",
-        )
+        # The national count comes from another file: the map works without it.
+        with ui.guard():
+            st.info(
+                tr(
+                    "map.sample_warning",
+                    records=len(everything),
+                    places=everything["code"].nunique(),
+                    **hosts.national_hosts_params(lang),
+                ),
+                icon=":material/info:",
+            )
 
     # A link with only ?code=… opens that municipality's prefecture.
     linked = st.query_params.get("code")
@@ -297,12 +314,14 @@ with ui.guard():
         st.caption(
             tr("map.legend_hint_prefecture" if pref else "map.legend_hint_national")
         )
-        st.caption(
-            tr(
-                "map.legend_estimated_note",
-                eligible=fmt.number(len(eligibility.eligible_codes())),
+        with ui.guard():
+            st.caption(
+                tr(
+                    "map.legend_estimated_note",
+                    eligible=fmt.number(len(eligibility.eligible_codes())),
+                    stated=fmt.number(eligibility.published_count()[0]),
+                )
             )
-        )
     with profile_column:
         if code:
             _profile(code, maps.records_in_view(chosen, None))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from kigyojin import hosts
+from kigyojin.errors import KigyojinError
 
 
 @pytest.mark.parametrize(
@@ -146,3 +147,41 @@ def test_options_list_what_the_data_holds() -> None:
     assert options["fiscal_years"] == sorted(options["fiscal_years"], reverse=True)
     assert "観光振興" in options["fields"]
     assert len(options["companies"]) == 78
+
+
+def test_national_hosts_are_the_stated_years() -> None:
+    """FY2023's 449 and FY2024's 439 for both types; FY2022's derived 368 left out."""
+    assert hosts.national_hosts() == hosts.NationalHosts(439, 449, 2023, 2024)
+    assert hosts.national_hosts_params("ja") == {
+        "hosts": "439～449",
+        "years": "令和5年度～令和6年度",
+    }
+    assert hosts.national_hosts_params("en") == {
+        "hosts": "439–449",
+        "years": "FY2023 to FY2024",
+    }
+
+
+def test_national_hosts_of_one_stated_year(data_copy: Path) -> None:
+    """Only FY2024 stated: one count (its both-types row) and one year, no range."""
+    path = data_copy / "national_totals.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(
+        "".join(line for line in lines if not line.startswith("2023,")),
+        encoding="utf-8",
+    )
+    assert hosts.national_hosts() == hosts.NationalHosts(439, 439, 2024, 2024)
+    assert hosts.national_hosts_params("en") == {"hosts": "439", "years": "FY2024"}
+
+
+def test_national_hosts_need_a_stated_count(data_copy: Path) -> None:
+    """Without any stated count of hosts the pages get a message, not a number."""
+    path = data_copy / "national_totals.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["host_municipalities"] = frame["host_municipalities"].where(
+        frame["basis"] != "stated", ""
+    )
+    frame.to_csv(path, index=False)
+    with pytest.raises(KigyojinError) as caught:
+        hosts.national_hosts()
+    assert caught.value.key == "map.no_national_hosts"

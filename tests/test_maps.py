@@ -226,6 +226,159 @@ def test_estimated_verdicts_say_so() -> None:
     assert "公開事例：なし（当方の標本にないだけの可能性があります）" in text
 
 
+def test_host_dot_tooltip_holds_every_fact() -> None:
+    """魚津市's dot: name and reading, prefecture, verdict and reason, population,
+    share aged 65+, 過疎, regional class and its record, as plain text lines."""
+    spec = spec_of(maps.prefecture_deck("16", EVERYTHING, "ja"))
+    dots = {dot["code"]: dot for dot in layers_of(spec)[maps.HOST_LAYER]["data"]}
+    assert dots["16204"]["tooltip"].splitlines() == [
+        "魚津市（うおづし）・富山県",
+        "受入資格：受入可能",
+        "・三大都市圏（11都府県）の外にある市町村です。",
+        "人口 40,535人（2020年）・65歳以上 34.3%",
+        "過疎：過疎地域ではない",
+        "地域要件区分：三大都市圏外・一部条件不利地域",
+        "公開事例 1件：",
+        "・株式会社JTB（副業型、観光振興）",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_dot_says_what_the_polygon_under_it_says(hokkaido: dict, lang: str) -> None:
+    """In a prefecture view each dot's tooltip is its municipality's, word for word."""
+    spec = (
+        hokkaido
+        if lang == "en"
+        else spec_of(maps.prefecture_deck("01", EVERYTHING, "ja"))
+    )
+    polygons = {
+        row["code"]: row["tooltip"]
+        for layer in spec["layers"]
+        if layer["id"] in VERDICT_LAYERS
+        for row in layer["data"]
+    }
+    dots = layers_of(spec)[maps.HOST_LAYER]["data"]
+    assert len(dots) > 10
+    assert {dot["code"]: dot["tooltip"] for dot in dots} == {
+        dot["code"]: polygons[dot["code"]] for dot in dots
+    }
+
+
+def test_national_dots_name_the_prefecture_in_english() -> None:
+    """The national view's dots carry the full tooltip, prefecture in English."""
+    spec = spec_of(maps.national_deck(EVERYTHING, "en"))
+    dots = {dot["code"]: dot for dot in layers_of(spec)[maps.HOST_LAYER]["data"]}
+    lines = dots["16204"]["tooltip"].splitlines()
+    assert lines[0] == "魚津市 (うおづし), Toyama"
+    assert lines[3:6] == [
+        "Population 40,535 (2020), aged 65+: 34.3%",
+        "過疎 (depopulation): not depopulated",
+        lines[5],
+    ]
+    assert lines[5].startswith("Regional class: ")
+    assert lines[-2:] == ["Public host cases: 1", "• 株式会社JTB (Side job, Tourism)"]
+
+
+def test_company_deck_spec() -> None:
+    """JTB's hosts: land, prefecture outlines, its two dots with names, no basemap,
+    no URL, framed on the dots."""
+    deck = maps.company_deck("jtb", "en")
+    spec = spec_of(deck)
+    assert [layer["id"] for layer in spec["layers"]] == [
+        maps.LAND_LAYER,
+        maps.PREFECTURE_LAYER,
+        maps.HOST_LAYER,
+        maps.LABEL_LAYER,
+    ]
+    layers = layers_of(spec)
+    dots = layers[maps.HOST_LAYER]["data"]
+    assert [(d["code"], d["name"], d["records"]) for d in dots] == [
+        ("16204", "魚津市", 1),
+        ("35211", "長門市", 1),
+    ]
+    assert dots[0]["tooltip"].splitlines()[0] == "魚津市 (うおづし), Toyama"
+    assert dots[1]["tooltip"].splitlines()[-1] == (
+        "• 株式会社JTB (Company dispatch, Tourism, from FY2021)"
+    )
+    assert [row["name"] for row in layers[maps.LABEL_LAYER]["data"]] == [
+        "魚津市",
+        "長門市",
+    ]
+    assert layers[maps.LAND_LAYER]["pickable"] is False
+    assert len(layers[maps.PREFECTURE_LAYER]["data"]) > 47
+    text = json.dumps(spec, ensure_ascii=False)
+    assert not re.search(r"https?:|//|www\.|carto|mapbox", text, re.IGNORECASE)
+    assert "mapProvider" not in spec and spec["mapStyle"] == "__MAP_STYLE__"
+    assert deck._tooltip["text"] == "{tooltip}" and "html" not in deck._tooltip
+    west, south, east, north = maps.points_bounds(dots)
+    view = spec["initialViewState"]
+    assert west < 131.2 and east > 137.4 and south < 34.4 and north > 36.8
+    assert west < view["longitude"] < east and south < view["latitude"] < north
+    assert 4 < view["zoom"] < 6
+
+
+def test_company_deck_of_an_uploaded_list(payload_free_upload) -> None:
+    """With an official's list the deck shows that list's hosts of the company."""
+    deck = maps.company_deck("テスト", "ja", payload_free_upload)
+    dots = layers_of(spec_of(deck))[maps.HOST_LAYER]["data"]
+    assert [(d["code"], d["records"]) for d in dots] == [("01209", 2)]
+    assert (
+        layers_of(spec_of(maps.company_deck("jtb", "ja", payload_free_upload)))[
+            maps.HOST_LAYER
+        ]["data"]
+        == []
+    )
+
+
+@pytest.fixture
+def payload_free_upload() -> hosts.UploadedRecords:
+    """An official's list: two records of 株式会社テスト in 夕張市."""
+    from kigyojin import importer
+
+    text = (
+        "市町村コード,都道府県,市町村名,企業名,型,開始年月,人数,出典URL\n"
+        "01209,北海道,夕張市,株式会社テスト,企業派遣型,2025-04,1,https://example.jp/a\n"
+        "01209,北海道,夕張市,テスト（株）,企業派遣型,2025-10,1,https://example.jp/b\n"
+    )
+    table = importer.read_host_list(text.encode("utf-8"), "list.csv")
+    return hosts.UploadedRecords.of(table)
+
+
+@pytest.mark.parametrize(
+    ("points", "bounds"),
+    [
+        ([], None),
+        ([{"lon": 137.4, "lat": 36.8}], (135.9, 35.3, 138.9, 38.3)),
+        (
+            [{"lon": 131.0, "lat": 34.0}, {"lon": 141.0, "lat": 43.0}],
+            (130.0, 33.1, 142.0, 43.9),
+        ),
+    ],
+)
+def test_points_bounds(points: list[dict], bounds) -> None:
+    """The frame around points: 3° at least, 10 % more than they span, Japan if none."""
+    expected = maps.japan_bounds() if bounds is None else bounds
+    assert maps.points_bounds(points) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        (
+            "https://example.jp/a b(c)?x=1&y=[2]",
+            ("example.jp", "https://example.jp/a%20b%28c%29?x=1&y=%5B2%5D"),
+        ),
+        ("http://www.city.x.lg.jp/", ("www.city.x.lg.jp", "http://www.city.x.lg.jp/")),
+        ("ftp://example.jp/file", None),
+        ("javascript:alert(1)", None),
+        ("市の広報誌 2024年5月号", None),
+    ],
+)
+def test_source_link(url: str, link: tuple[str, str] | None) -> None:
+    """Only http(s) links with a host, their brackets and spaces percent-encoded."""
+    assert maps.source_link(url) == link
+
+
 def test_prefecture_summary_of_the_national_view() -> None:
     """愛知県's tooltip counts its municipalities by verdict and its host cases."""
     summaries = maps.prefecture_summaries(
@@ -362,6 +515,41 @@ def test_filters_come_from_the_url() -> None:
     table = at.dataframe[0].value
     assert len(table) == len(expected) > 0
     assert set(table["Type"]) == {"Side job"}
+
+
+def test_page_figures_come_from_the_data() -> None:
+    """The sample note names MIC's stated yearly hosts, the legend MIC's 1,432."""
+    at = run_map(lang="en")
+    (info,) = [i.value for i in at.info]
+    assert info.endswith(
+        "MIC states 439–449 host municipalities a year (FY2023 to FY2024)."
+    )
+    assert any(
+        "MIC counts 1,432 eligible municipalities; our 1,426 differ" in c.value
+        for c in at.caption
+    )
+
+
+def test_page_figures_follow_a_new_year(data_copy) -> None:
+    """A stated FY2025 with 470 hosts widens the range the page gives."""
+    path = data_copy / "national_totals.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "2025,dispatch,800,470,400,stated,test,\n",
+        encoding="utf-8",
+    )
+    at = run_map()
+    (info,) = [i.value for i in at.info]
+    assert info.endswith("受入自治体は令和5年度～令和7年度の各年度に439～470団体です。")
+
+
+def test_profile_lines_in_english() -> None:
+    """The profile's labelled lines use the English colon, not 「：」."""
+    at = run_map(code="01209", lang="en")
+    texts = [m.value for m in at.markdown]
+    assert "**Host eligibility**: May host" in texts
+    assert any(
+        t.startswith("過疎 \\(depopulation\\)\\: ") and "：" not in t for t in texts
+    )
 
 
 def test_unknown_values_in_the_url_fall_back() -> None:
