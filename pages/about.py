@@ -98,7 +98,7 @@ st.header(tr("about.templates_heading"))
 st.write(tr("about.templates_lead"))
 with ui.guard():
     # The example imports the year after the newest one in the data.
-    year = figures.latest_fiscal_year() + 1
+    year = ui.computed(figures.latest_fiscal_year) + 1
     st.code(
         f"python -m kigyojin template totals --xlsx totals.xlsx\n"
         f"python -m kigyojin import totals totals.xlsx --fiscal-year {year}\n"
