@@ -16,7 +16,7 @@ import pandas as pd
 
 from kigyojin import data, fields, fmt, hosts
 from kigyojin.errors import KigyojinError
-from kigyojin.i18n import translate
+from kigyojin.i18n import label, translate
 
 # Legal forms dropped for matching, wherever they stand before or after the name.
 LEGAL_FORMS = (
@@ -176,14 +176,16 @@ def host_records(table: pd.DataFrame | None = None) -> pd.DataFrame:
 
     `table` is an official's own host list to use instead of the sample.
 
-    Columns: key, company (as published), code, pref_name, name, type, field,
-    group, start, end, start_year, end_year (fiscal years, empty if not known),
-    people, sources (the record's URLs), note, lat, lon.
+    Columns: key, company (as published), code, pref_name, pref_en, name, type,
+    field, group, start, end, start_year, end_year (fiscal years, empty if not
+    known), people, sources (the record's URLs), note, lat, lon.
     """
     records = hosts.records(table)
     places = data.load("municipalities").set_index("code")[["lat", "lon"]]
+    prefectures = data.load("prefectures").set_index("pref_code")["pref_en"]
     frame = records.assign(
         key=records["company"].map(normalize),
+        pref_en=records["pref_code"].map(prefectures),
         group=records["field"].map(fields.host_field_group),
         start_year=records["start_fiscal_year"],
         end_year=records["end_fiscal_year"],
@@ -197,6 +199,7 @@ def host_records(table: pd.DataFrame | None = None) -> pd.DataFrame:
             "company",
             "code",
             "pref_name",
+            "pref_en",
             "name",
             "type",
             "field",
@@ -240,7 +243,7 @@ def directory(
     Columns: key, company (the ranking's name if ranked, else the name the host
     records use most), rank and people (in the ranking's year, empty if not
     ranked), records,
-    hosts (list of "name（prefecture）"), fields (list of field names), first_year
+    hosts (list of municipality codes), fields (list of field names), first_year
     and last_year (fiscal years named by the records, empty if none). Ranked
     companies come first by rank, then the others by records and name. `table`
     is an official's own host list to use instead of the sample.
@@ -262,7 +265,7 @@ def directory(
                 "rank": ranked.at[key, "rank"] if key in ranked.index else None,
                 "people": ranked.at[key, "people"] if key in ranked.index else None,
                 "records": len(mine),
-                "hosts": _joined(mine["name"] + "（" + mine["pref_name"] + "）"),
+                "hosts": _joined(mine["code"]),
                 "fields": _joined(mine["field"]),
                 "first_year": int(years.min()) if len(years) else None,
                 "last_year": int(years.max()) if len(years) else None,
@@ -278,6 +281,103 @@ def directory(
         kind="stable",
     )
     return frame.drop(columns="_unranked").reset_index(drop=True)
+
+
+def ranking_with_records(ranked: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    """`ranked` (`ranking()`) with each company's number of host records from
+    `listed` (`directory()`) as the column `records`."""
+    return ranked.merge(listed[["key", "records"]], on="key", how="left")
+
+
+def only_chosen(frame: pd.DataFrame, key: str | None) -> pd.DataFrame:
+    """The row of company `key` when `frame` holds it, else every row of `frame`.
+
+    A company chosen on the ranking chart narrows the table beside it; one the
+    ranking does not list leaves the ranking whole.
+    """
+    if key and (frame["key"] == key).any():
+        return frame[frame["key"] == key]
+    return frame
+
+
+def place_names(codes: Iterable[str], lang: str) -> list[str]:
+    """Municipalities named with their prefecture in `lang`.
+
+    魚津市（富山県） in Japanese, 魚津市 (Toyama) in English.
+    """
+    master = data.load("municipalities").set_index("code")
+    prefectures = data.load("prefectures").set_index("pref_code")
+    column = hosts.PREF_NAME_COLUMN[lang]
+    return [
+        translate(
+            "companies.host_place",
+            lang,
+            name=master.at[code, "name"],
+            pref=prefectures.at[master.at[code, "pref_code"], column],
+        )
+        for code in codes
+    ]
+
+
+def directory_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Directory rows (`directory()`) as the page's table shows them.
+
+    The lists become text: hosts as `place_names`, fields by their display
+    names, years as `years_text`; every other column is kept.
+    """
+    separator = translate("companies.separator", lang)
+    return frame.assign(
+        hosts=[separator.join(place_names(codes, lang)) for codes in frame["hosts"]],
+        fields=[
+            separator.join(label(value, lang) for value in values)
+            for values in frame["fields"]
+        ],
+        years=[
+            years_text(first, last, lang)
+            for first, last in zip(frame["first_year"], frame["last_year"], strict=True)
+        ],
+    )
+
+
+def field_text(field: str | None, lang: str) -> str:
+    """A record's field by its display name, or that none is stated."""
+    if not isinstance(field, str) or not field:
+        return translate("companies.no_field", lang)
+    return label(field, lang)
+
+
+def group_text(group: str | None, lang: str) -> str:
+    """A record's field group by name, or that its field is not stated."""
+    if not isinstance(group, str):
+        return translate("fields.no_field", lang)
+    return translate(f"fields.group_{group}", lang)
+
+
+def records_table(records: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """Host records (`host_records()` rows) as the pages' tables show them.
+
+    Columns: pref (named in `lang`), name, company (as published), type, field,
+    group, period, note, then source_1, source_2, … (`with_source_columns`).
+    Returns the table and the names of its source columns.
+    """
+    spread, sources = with_source_columns(records)
+    table = pd.DataFrame(
+        {
+            "pref": records[hosts.PREF_NAME_COLUMN[lang]],
+            "name": records["name"],
+            "company": records["company"],
+            "type": records["type"].map(lambda v: label(v, lang)),
+            "field": records["field"].map(lambda v: field_text(v, lang)),
+            "group": records["group"].map(lambda g: group_text(g, lang)),
+            "period": [
+                period_text(start, end, lang)
+                for start, end in zip(records["start"], records["end"], strict=True)
+            ],
+            "note": records["note"],
+        },
+        index=records.index,
+    )
+    return pd.concat([table, spread[sources]], axis=1).reset_index(drop=True), sources
 
 
 def search(query: str | None, frame: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from kigyojin import companies, fields, fmt
+from kigyojin import companies, fields, fmt, hosts, maps
 from kigyojin.charts import companies as charts
 from kigyojin.i18n import label
 
@@ -63,9 +63,7 @@ with ui.guard():
         placeholder=tr("companies.search_placeholder"),
     )
     directory = companies.directory(year, uploaded)
-    ranking = companies.ranking(year).merge(
-        directory[["key", "records"]], on="key", how="left"
-    )
+    ranking = companies.ranking_with_records(companies.ranking(year), directory)
     matching = companies.search(query, ranking)
     # A click on a ranking bar chooses that company below.
     ui.pick_to_choice(
@@ -76,7 +74,9 @@ with ui.guard():
         ),
         default=None,
     )
-    chosen = st.session_state.get("company")
+    # The choice from a click, the widget below or, on a first run, the URL.
+    chosen = st.session_state.get("company", st.query_params.get("company"))
+    listed = companies.only_chosen(matching, chosen)
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         st.altair_chart(
@@ -93,8 +93,10 @@ with ui.guard():
         )
         st.caption(tr("companies.click_hint"))
     with table_tab:
+        if len(listed) < len(matching):
+            st.caption(tr("companies.ranking_chosen", total=len(matching)))
         shown = ui.display_table(
-            matching.assign(share=lambda f: f["share"].round(1)),
+            listed.assign(share=lambda f: f["share"].round(1)),
             {
                 "rank": "companies.col_rank",
                 "company": "companies.col_company",
@@ -165,42 +167,34 @@ with ui.guard():
                 field_names = [label(f, lang) for f in row["fields"]]
                 st.markdown(
                     ui.plain(
-                        tr("companies.fields_line")
-                        + (
-                            tr("companies.separator").join(field_names)
-                            or tr("companies.no_field")
+                        tr(
+                            "companies.fields_line",
+                            fields=tr("companies.separator").join(field_names)
+                            or tr("companies.no_field"),
                         ),
-                        tr("companies.years_line")
-                        + companies.years_text(
-                            row["first_year"], row["last_year"], lang
+                        tr(
+                            "companies.years_line",
+                            years=companies.years_text(
+                                row["first_year"], row["last_year"], lang
+                            ),
                         ),
                     )
                 )
                 st.caption(tr("companies.hosts_note"))
             with map_column:
-                st.altair_chart(
-                    charts.hosts_map(mine, lang),
+                upload = (
+                    None if uploaded is None else hosts.UploadedRecords.of(uploaded)
+                )
+                st.pydeck_chart(
+                    maps.company_deck(key, lang, upload),
+                    height=maps.COMPANY_MAP_HEIGHT,
                     alt=tr("companies.map_alt", count=mine["code"].nunique()),
                 )
-            table, source_columns = companies.with_source_columns(mine)
-            shown = table.assign(
-                field=lambda f: f["field"].map(
-                    lambda v: (
-                        label(v, lang)
-                        if isinstance(v, str)
-                        else tr("companies.no_field")
-                    )
-                ),
-                type=lambda f: f["type"].map(lambda v: label(v, lang)),
-                period=[
-                    companies.period_text(s, e, lang)
-                    for s, e in zip(table["start"], table["end"], strict=True)
-                ],
-            )
+            table, source_columns = companies.records_table(mine, lang)
             shown = ui.display_table_with_links(
-                shown,
+                table,
                 {
-                    "pref_name": "companies.col_prefecture",
+                    "pref": "companies.col_prefecture",
                     "name": "companies.col_municipality",
                     "company": "companies.col_company_published",
                     "type": "companies.col_type",
@@ -219,21 +213,8 @@ with ui.guard():
 st.header(tr("companies.directory_heading"))
 with ui.guard():
     directory = companies.directory(year, uploaded)
-    found = companies.search(query, directory)
-    shown = found.assign(
-        hosts=lambda f: f["hosts"].map(tr("companies.separator").join),
-        fields=lambda f: f["fields"].map(
-            lambda values: tr("companies.separator").join(
-                label(v, lang) for v in values
-            )
-        ),
-        years=[
-            companies.years_text(a, b, lang)
-            for a, b in zip(found["first_year"], found["last_year"], strict=True)
-        ],
-    )
     shown = ui.display_table(
-        shown,
+        companies.directory_table(companies.search(query, directory), lang),
         {
             "company": "companies.col_company",
             "rank": "companies.col_rank",

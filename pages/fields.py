@@ -23,9 +23,13 @@ CHART_KEYS = ("groups_chart", "categories_chart", "sample_chart")
 
 def group_name(group: str | None) -> str:
     """A group's name; a host record without a field has none."""
-    if not isinstance(group, str):
-        return tr("fields.no_field")
-    return charts.group_label(group, lang)
+    return companies.group_text(group, lang)
+
+
+def table_count(shown: int, total: int) -> None:
+    """Under a table narrowed by the chosen groups, how much of it is shown."""
+    if chosen:
+        st.caption(tr("fields.table_count", shown=shown, total=total))
 
 
 # The latest year and no group, unless the data hold several years or a group is
@@ -111,7 +115,9 @@ with ui.guard():
                 alt=tr("fields.groups_alt"),
             )
         with table_tab:
-            shown = groups.assign(
+            picked = fields.in_groups(groups, chosen)
+            table_count(len(picked), len(groups))
+            shown = picked.assign(
                 group=lambda f: f["group"].map(group_name),
                 share=lambda f: f["share"].round(1),
             )
@@ -163,8 +169,10 @@ with ui.guard():
             alt=tr("fields.categories_alt", count=len(categories)),
         )
     with table_tab:
-        shown = categories.assign(
-            category_full=categories["category"],
+        picked = fields.in_groups(categories, chosen)
+        table_count(len(picked), len(categories))
+        shown = picked.assign(
+            category_full=lambda f: f["category"],
             category=lambda f: f["category"].map(lambda c: label(c, lang)),
             group=lambda f: f["group"].map(group_name),
             share=lambda f: f["share"].round(1),
@@ -199,31 +207,46 @@ with ui.guard():
     )
     left, right = st.columns([5, 6])
     with left:
-        st.altair_chart(
-            charts.sample_chart(by_group, lang, chosen),
-            key="sample_chart",
-            on_select="rerun",
-            selection_mode=charts.GROUP_PARAM,
-            alt=tr("fields.sample_alt"),
+        chart_tab, table_tab = st.tabs(
+            [tr("common.view_chart"), tr("common.view_table")]
         )
+        with chart_tab:
+            st.altair_chart(
+                charts.sample_chart(by_group, lang, chosen),
+                key="sample_chart",
+                on_select="rerun",
+                selection_mode=charts.GROUP_PARAM,
+                alt=tr("fields.sample_alt"),
+            )
+        with table_tab:
+            picked = fields.in_groups(by_group, chosen)
+            table_count(len(picked), len(by_group))
+            shown = picked.assign(
+                group=lambda f: f["group"].map(group_name),
+                national_share=lambda f: f["national_share"].round(1),
+                sample_share=lambda f: f["sample_share"].round(1),
+            )
+            shown = ui.display_table(
+                shown,
+                {
+                    "group": "fields.col_group",
+                    "people": "fields.col_national_people",
+                    "national_share": "fields.col_national_share",
+                    "records": "fields.col_sample_records",
+                    "sample_share": "fields.col_sample_share",
+                },
+            )
+            st.caption(tr("fields.sample_table_note"))
+            ui.csv_download(shown, "fields_sample.csv", key="sample_csv")
     with right:
         picked = fields.in_groups(records, chosen)
         st.subheader(tr("fields.sample_table_heading"))
         st.caption(tr("fields.sample_count", shown=len(picked), total=len(records)))
-        table, source_columns = companies.with_source_columns(picked)
-        shown = table.assign(
-            field=lambda f: f["field"].map(
-                lambda v: (
-                    label(v, lang) if isinstance(v, str) else tr("fields.no_field")
-                )
-            ),
-            group=lambda f: f["group"].map(group_name),
-            type=lambda f: f["type"].map(lambda v: label(v, lang)),
-        )
+        table, source_columns = companies.records_table(picked, lang)
         shown = ui.display_table_with_links(
-            shown,
+            table,
             {
-                "pref_name": "fields.col_prefecture",
+                "pref": "fields.col_prefecture",
                 "name": "fields.col_municipality",
                 "company": "fields.col_company",
                 "field": "fields.col_field",
@@ -235,6 +258,6 @@ with ui.guard():
                 for number, column in enumerate(source_columns, start=1)
             },
         )
-        ui.csv_download(shown, "host_records_fields.csv", key="sample_csv")
+        ui.csv_download(shown, "host_records_fields.csv", key="sample_records_csv")
     st.caption(tr("fields.sample_note"))
     ui.sources("hosts", "mic_r5")

@@ -24,8 +24,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from kigyojin import exports, importer
-from kigyojin.charts import companies as company_charts
+from kigyojin import companies, exports, hosts, importer, maps
 from kigyojin.errors import DataFileError
 
 APP = "../app.py"
@@ -424,18 +423,17 @@ def test_payloads_are_escaped_for_markdown() -> None:
     ]
 
 
-def test_payloads_in_a_chart_are_data_not_markup(payload_records: pd.DataFrame) -> None:
-    """The host map carries the names as data values for a text tooltip, unchanged."""
-    records = payload_records.assign(field=None, lat=43.05, lon=141.97, end=None)
-    spec = company_charts.hosts_map(records, "en").to_dict()
-    values = [
-        row["company"]
-        for dataset in spec["datasets"].values()
-        for row in dataset
-        if isinstance(row, dict) and "company" in row
-    ]
-    assert values == list(PAYLOADS)
-    assert "html" not in json.dumps(spec).lower()
+def test_payloads_in_a_map_are_data_not_markup(payload_records: pd.DataFrame) -> None:
+    """A company's host map carries its name in a text tooltip, unchanged."""
+    upload = hosts.UploadedRecords.of(payload_records)
+    for payload in PAYLOADS:
+        deck = maps.company_deck(companies.normalize(payload), "en", upload)
+        spec = json.loads(deck.to_json())
+        (layer,) = [layer for layer in spec["layers"] if layer["id"] == maps.HOST_LAYER]
+        (point,) = layer["data"]
+        assert f"• {payload} (Company dispatch, from FY2025)" in point["tooltip"]
+        assert set(deck._tooltip) == {"text", "style"}
+        assert "html" not in json.dumps(spec).lower()
 
 
 # --- The app with broken data, and with an upload ---------------------------------

@@ -137,6 +137,20 @@ def test_sample_chart_spec() -> None:
     assert spec["params"][0]["select"]["fields"] == ["group"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "unit", "text"),
+    [
+        ("ja", "people", "1,216人・27.7%"),
+        ("ja", "records", "1,216件・27.7%"),
+        ("en", "people", "1,216 · 27.7%"),
+        ("en", "records", "1,216 · 27.7%"),
+    ],
+)
+def test_count_share_text(lang: str, unit: str, text: str) -> None:
+    """A bar's text from the catalog: count with its unit, then the share."""
+    assert charts.count_share(1216, 27.66, lang, unit) == text
+
+
 def test_text_width_estimate() -> None:
     """Full-width characters count a font size each, others 0.6 of it."""
     assert charts.text_width("人人", 10) == 20

@@ -1,5 +1,6 @@
 """Company names, the ranking, each company's hosts, and the companies page."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -7,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from kigyojin import companies
+from kigyojin import companies, maps
 from kigyojin.errors import KigyojinError
 
 APP = "../app.py"  # AppTest resolves a relative path against this file
@@ -139,13 +140,108 @@ def test_directory_has_one_row_per_company() -> None:
         18,
         1,
     )
-    assert knt["hosts"] == ["飯山市（長野県）"]
+    assert knt["hosts"] == ["20213"]
     his = directory.set_index("key").loc["エイチアイエス"]
     assert (his["company"], pd.isna(his["rank"]), his["records"]) == (
         "株式会社エイチ・アイ・エス",
         True,
         8,
     )
+
+
+def test_directory_table_names_places_in_the_language() -> None:
+    """Hosts as 'name (prefecture)' in English, 'name（prefecture）' in Japanese."""
+    directory = companies.directory()
+    jtb = directory[directory["key"] == "jtb"]
+    en = companies.directory_table(jtb, "en").iloc[0]
+    assert (en["hosts"], en["fields"], en["years"]) == (
+        "魚津市 (Toyama), 長門市 (Yamaguchi)",
+        "Tourism",
+        "FY2021–FY2023",
+    )
+    ja = companies.directory_table(jtb, "ja").iloc[0]
+    assert (ja["hosts"], ja["fields"], ja["years"]) == (
+        "魚津市（富山県）、長門市（山口県）",
+        "観光振興",
+        "令和3年度〜令和5年度",
+    )
+    unlisted = directory[directory["records"] == 0].head(1)
+    row = companies.directory_table(unlisted, "en").iloc[0]
+    assert (row["hosts"], row["fields"], row["years"]) == ("", "", "Not stated")
+
+
+def test_place_names() -> None:
+    """A municipality with its prefecture in either language."""
+    assert companies.place_names(["01209", "47201"], "en") == [
+        "夕張市 (Hokkaido)",
+        "那覇市 (Okinawa)",
+    ]
+    assert companies.place_names(["01209"], "ja") == ["夕張市（北海道）"]
+
+
+def test_records_table_in_english() -> None:
+    """JTB's records as the pages show them: prefecture and labels in English."""
+    table, sources = companies.records_table(companies.hosts_of("jtb"), "en")
+    assert sources == ["source_1"]
+    assert table.drop(columns=["note", "source_1"]).to_dict("records") == [
+        {
+            "pref": "Yamaguchi",
+            "name": "長門市",
+            "company": "株式会社JTB",
+            "type": "Company dispatch",
+            "field": "Tourism",
+            "group": "Tourism",
+            "period": "2021-04 – 2024-03",
+        },
+        {
+            "pref": "Toyama",
+            "name": "魚津市",
+            "company": "株式会社JTB",
+            "type": "Side job",
+            "field": "Tourism",
+            "group": "Tourism",
+            "period": "Not stated",
+        },
+    ]
+    assert table["source_1"].str.startswith("https://").all()
+
+
+def test_records_table_of_a_record_without_a_field() -> None:
+    """No field stated: the field says so, the group says no field is stated."""
+    records = companies.host_records()
+    table, _ = companies.records_table(records[records["field"].isna()].head(1), "ja")
+    assert (table.at[0, "field"], table.at[0, "group"]) == (
+        "記載なし",
+        "分野の記載なし",
+    )
+
+
+def test_ranking_with_records() -> None:
+    """The ranking gains each company's host records: JTB 2, DMM none."""
+    ranking = companies.ranking_with_records(companies.ranking(), companies.directory())
+    assert list(ranking.columns) == [
+        "rank",
+        "company",
+        "key",
+        "people",
+        "share",
+        "records",
+    ]
+    assert ranking.set_index("key")["records"].head(2).to_dict() == {
+        "jtb": 2,
+        "dmm.com": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("jtb", ["jtb"]), ("エイチアイエス", None), (None, None), ("", None)],
+)
+def test_only_chosen(key: str | None, expected: list[str] | None) -> None:
+    """A ranked choice narrows the ranking to its row; any other leaves it whole."""
+    ranking = companies.ranking()
+    rows = companies.only_chosen(ranking, key)
+    assert rows["key"].tolist() == (expected or ranking["key"].tolist())
 
 
 def test_hosts_of_a_company() -> None:
@@ -222,14 +318,40 @@ def test_page_metrics_and_search_from_the_url() -> None:
 
 
 def test_page_shows_a_chosen_company_with_sources_and_map() -> None:
-    """?company=jtb: its name, its two hosts with links, and a map drawn inline."""
+    """?company=jtb: its name, its two hosts with links in English, and the map
+    page's deck of its hosts; the ranking table narrowed to JTB."""
     at = run_companies("en", company="jtb")
     assert [s.value for s in at.subheader] == [ui.plain("株式会社JTB")]
     hosts = next(d.value for d in at.dataframe if "Source 1" in d.value.columns)
     assert hosts["Municipality"].tolist() == ["長門市", "魚津市"]
+    assert hosts["Prefecture"].tolist() == ["Yamaguchi", "Toyama"]
     assert hosts["Source 1"].str.startswith("http").all()
-    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert any('"topojson"' in spec and '"Topology"' in spec for spec in specs)
+    (deck,) = at.get("deck_gl_json_chart")
+    assert json.loads(deck.proto.json) == json.loads(
+        maps.company_deck("jtb", "en").to_json()
+    )
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    assert ranking["Company"].tolist() == ["株式会社JTB"]
+    assert any(
+        c.value.startswith("Showing only the chosen company of the 19.")
+        for c in at.caption
+    )
+    directory = next(d.value for d in at.dataframe if "Years" in d.value.columns)
+    assert (
+        directory.set_index("Company").at[
+            "株式会社JTB", "Host municipalities (public records)"
+        ]
+        == "魚津市 (Toyama), 長門市 (Yamaguchi)"
+    )
+    assert [e.value for e in at.error] == []
+
+
+def test_page_without_a_choice_lists_the_whole_ranking() -> None:
+    """No company chosen: all 19 ranked companies in the table, no map."""
+    at = run_companies("ja")
+    ranking = next(d.value for d in at.dataframe if "順位" in d.value.columns)
+    assert len(ranking) == 19
+    assert at.get("deck_gl_json_chart") == []
 
 
 def test_page_shows_company_names_as_text(data_copy: Path) -> None:

@@ -203,6 +203,80 @@ def test_page_filters_both_tables_by_the_group_in_the_url() -> None:
     assert [e.value for e in at.error] == []
 
 
+def test_page_narrows_every_chart_table_to_the_chosen_groups() -> None:
+    """?group=dx&group=tourism: each chart's own table lists just those groups."""
+    at = run_fields("en", group=["dx", "tourism"])
+    tables = [frame.value for frame in at.dataframe]
+    groups = next(t for t in tables if "Fields in group" in t.columns)
+    assert groups.to_dict("list") == {
+        "Group": ["Tourism", "Digital (DX)"],
+        "People": [216, 200],
+        "Share (%)": [27.7, 25.7],
+        "Fields in group": [1, 1],
+    }
+    categories = next(t for t in tables if "Share in the deck (%)" in t.columns)
+    assert categories["Group"].tolist() == ["Tourism", "Digital (DX)"]
+    assert categories["People"].tolist() == [216, 200]
+    sample = next(t for t in tables if "Public records" in t.columns)
+    assert sample.to_dict("list") == {
+        "Group": ["Tourism", "Digital (DX)"],
+        "National people": [216, 200],
+        "National share (%)": [27.7, 25.7],
+        "Public records": [27, 16],
+        "Share of public records (%)": [27.8, 16.5],
+    }
+    captions = [c.value for c in at.caption]
+    assert captions.count("Showing the chosen groups' 2 of 6 rows.") == 2
+    assert "Showing the chosen groups' 2 of 15 rows." in captions
+
+
+def test_page_sample_table_is_what_the_chart_shows() -> None:
+    """No group chosen: the sample's table holds both bars of all six groups."""
+    at = run_fields("ja")
+    sample = next(
+        frame.value for frame in at.dataframe if "公開事例の件数" in frame.value.columns
+    )
+    assert sample.to_dict("list") == {
+        "まとまり": [
+            "観光振興",
+            "DX",
+            "地域産品・販路",
+            "地域経済・雇用",
+            "移住・交流",
+            "その他の分野",
+        ],
+        "全国の人数": [216, 200, 75, 72, 50, 166],
+        "全国の割合（%）": [27.7, 25.7, 9.6, 9.2, 6.4, 21.3],
+        "公開事例の件数": [27, 16, 16, 8, 8, 22],
+        "公開事例の割合（%）": [27.8, 16.5, 16.5, 8.2, 8.2, 22.7],
+    }
+    assert "sample_csv" in [b.key for b in at.get("download_button")]
+
+
+def test_page_names_prefectures_in_english() -> None:
+    """The host records table names each prefecture in English in English."""
+    at = run_fields("en", group="dx")
+    records = next(f.value for f in at.dataframe if "Municipality" in f.value.columns)
+    assert records["Prefecture"].tolist() == [
+        "Iwate",
+        "Iwate",
+        "Akita",
+        "Tochigi",
+        "Tochigi",
+        "Saitama",
+        "Fukui",
+        "Nagano",
+        "Nagano",
+        "Mie",
+        "Mie",
+        "Kyoto",
+        "Kyoto",
+        "Hyogo",
+        "Yamaguchi",
+        "Yamaguchi",
+    ]
+
+
 def test_page_shows_the_leading_share_and_says_fy2024_is_missing() -> None:
     """The metric reads 63.0%, and one line says FY2024's order is not held."""
     at = run_fields("en")

@@ -1,19 +1,14 @@
-"""Charts of the companies page: the ranking, and one company's hosts on a map.
+"""The companies page's ranking chart.
 
 A click on a ranking bar reports the company's key through the point selection
-`COMPANY_PARAM`; the page makes it the chosen company. The small map draws the
-prefecture outlines from the shipped TopoJSON, passed inline (never as a URL,
-so nothing is fetched), with the hosts as points at their town halls.
+`COMPANY_PARAM`; the page makes it the chosen company. The small map of one
+company's hosts is a deck of `kigyojin.maps` (`company_deck`), as on the map page.
 """
-
-import json
-from functools import lru_cache
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from kigyojin import companies, fmt
+from kigyojin import fmt
 from kigyojin.charts import configure
 from kigyojin.charts.fields import (
     BAR_TEXT_GAP,
@@ -23,22 +18,13 @@ from kigyojin.charts.fields import (
     faded_unless,
     value_axis,
 )
-from kigyojin.data import _signature
-from kigyojin.errors import DataFileError, Problem
-from kigyojin.i18n import label, translate
-from kigyojin.paths import data_dir
-from kigyojin.style import HOST_MARKER_COLOR, KIND_COLORS, OKABE_ITO
+from kigyojin.i18n import translate
+from kigyojin.style import KIND_COLORS, OKABE_ITO
 
 # The name of the click selection on the ranking chart.
 COMPANY_PARAM = "company_pick"
-# The prefecture outlines and the TopoJSON object that holds them.
-PREFECTURES_FILE = "boundaries/prefectures_s0010.topojson"
-PREFECTURES_OBJECT = "prefectures"
 RANKED_COLOR = KIND_COLORS["dispatch"]  # the ranking counts 企業派遣型 only
 CHOSEN_COLOR = OKABE_ITO["vermillion"]
-LAND_COLOR = "#EEEEEE"
-BORDER_COLOR = "#AAAAAA"
-MAP_HEIGHT = 360
 
 
 def ranking_chart(
@@ -97,81 +83,3 @@ def ranking_chart(
     pick = alt.selection_point(name=COMPANY_PARAM, fields=["key"], on="click")
     chart = (bars.add_params(pick) + text).properties(height=alt.Step(26))
     return configure(chart)
-
-
-def prefecture_outlines() -> dict:
-    """The shipped prefecture TopoJSON, read once until the file changes."""
-    path = data_dir() / PREFECTURES_FILE
-    return _outlines(str(path), _signature(path))
-
-
-@lru_cache(maxsize=2)
-def _outlines(path: str, signature: tuple[int, int]) -> dict:
-    try:
-        topology = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(
-            [Problem(PREFECTURES_FILE, "errors.file_missing")]
-        ) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(
-            [
-                Problem(
-                    PREFECTURES_FILE, "errors.unreadable", params={"detail": str(exc)}
-                )
-            ]
-        ) from None
-    if PREFECTURES_OBJECT not in topology.get("objects", {}):
-        raise DataFileError(
-            [
-                Problem(
-                    PREFECTURES_FILE,
-                    "errors.unreadable",
-                    params={"detail": f"no object {PREFECTURES_OBJECT!r}"},
-                )
-            ]
-        )
-    return topology
-
-
-def hosts_map(hosts: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """A small map of Japan with one company's hosts as points.
-
-    `hosts` is `companies.hosts_of(key)`; records without a location are left
-    out. The tooltip names the municipality, field and period of each.
-    """
-    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
-    outlines = alt.InlineData(
-        values=prefecture_outlines(),
-        format=alt.TopoDataFormat(type="topojson", feature=PREFECTURES_OBJECT),
-    )
-    land = (
-        alt.Chart(outlines)
-        .mark_geoshape(fill=LAND_COLOR, stroke=BORDER_COLOR, strokeWidth=0.5)
-        .encode(tooltip=alt.value(None))
-    )
-    points = hosts.dropna(subset=["lat", "lon"]).copy()
-    points["place"] = points["name"] + "（" + points["pref_name"] + "）"
-    points["field_label"] = points["field"].map(
-        lambda f: label(f, lang) if isinstance(f, str) else t("companies.no_field")
-    )
-    points["period"] = [
-        companies.period_text(start, end, lang)
-        for start, end in zip(points["start"], points["end"], strict=True)
-    ]
-    dots = (
-        alt.Chart(points[["place", "company", "field_label", "period", "lat", "lon"]])
-        .mark_circle(size=120, color=HOST_MARKER_COLOR, opacity=0.9, stroke="white")
-        .encode(
-            longitude="lon:Q",
-            latitude="lat:Q",
-            tooltip=[
-                alt.Tooltip("place:N", title=t("companies.col_municipality")),
-                alt.Tooltip("company:N", title=t("companies.col_company_published")),
-                alt.Tooltip("field_label:N", title=t("companies.col_field")),
-                alt.Tooltip("period:N", title=t("companies.col_period")),
-            ],
-        )
-    )
-    chart = (land + dots).properties(height=MAP_HEIGHT).project(type="mercator")
-    return configure(chart).configure_view(stroke=None)

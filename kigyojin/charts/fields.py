@@ -71,11 +71,10 @@ def wrap_label(text: str, lang: str) -> str:
 
 
 def count_share(count: int, share: float, lang: str, unit: str = "people") -> str:
-    """A bar's text: 216人・27.7% / 216 · 27.7% (or 件 for records)."""
-    if lang == "en":
-        return f"{fmt.number(count)} · {fmt.percent(share)}"
-    suffix = "人" if unit == "people" else "件"
-    return f"{fmt.number(count)}{suffix}・{fmt.percent(share)}"
+    """A bar's text: 216人・27.7% / 216 · 27.7% (`unit` "records": 件)."""
+    return translate(
+        f"fields.bar_{unit}", lang, count=fmt.number(count), share=fmt.percent(share)
+    )
 
 
 def _color(lang: str) -> alt.Color:
