@@ -329,6 +329,10 @@ def _check_age_gender(frame: pd.DataFrame, label: str) -> list[Problem]:
     ]
 
 
+def _check_approach_links(frame: pd.DataFrame, label: str) -> list[Problem]:
+    return _joins_master(frame, label) + _web_links(frame, label, "url")
+
+
 def _check_teijuu(frame: pd.DataFrame, label: str) -> list[Problem]:
     return _joins_master(frame, label)
 
@@ -570,6 +574,29 @@ TABLES: dict[str, Table] = {
             ),
             "FY2023 (総務省 2024)",
             _sums_to_people,
+        ),
+        Table(
+            "approach_links",
+            "approach_links.csv",
+            (
+                # The steps of kigyojin.matching.STEPS (tests/test_matching.py).
+                Column(
+                    "step",
+                    choices=(
+                        "known",
+                        "mic_site",
+                        "direct",
+                        "cabinet_office",
+                        "intermediary",
+                    ),
+                ),
+                Column("code", "code5"),
+                Column("company"),
+                Column("url"),
+                Column("evidence"),
+            ),
+            "public pages up to 2026",
+            _check_approach_links,
         ),
     )
 }

@@ -108,6 +108,7 @@ RESULT_COLUMNS = (
     "code",
     "name",
     "pref_name",
+    "pref",
     "score",
     *TERMS,
     "distance_km",
@@ -139,6 +140,15 @@ COMPANY_COLUMNS = (
 # How many results a page shows at most.
 DEFAULT_LIMIT = 100
 
+# The page's two views, and the company's prefecture when none is chosen (東京都:
+# most dispatching companies are there).
+MODES = ("company", "municipality")
+DEFAULT_PREFECTURE = "13"
+# The company view's map draws this many best results in the "top" colour.
+TOP_ON_MAP = 10
+# The direct step links the official websites of this many best results.
+WEBSITES = 3
+
 # How the deck's 10 routes (agreement_origins.csv `no`) become steps. Routes 9
 # (その他) and 10 (回答なし) say nothing a reader could act on.
 STEPS = (
@@ -167,15 +177,40 @@ PROFILE_TABLES = (
 )
 
 
+def pref_code_of(value: str | int) -> str:
+    """A prefecture code as the tables write it: 13, "13" and " 1" give "13", "01".
+
+    Anything that is not a number of one or two digits is returned as text, for
+    the check of the request to refuse by name.
+    """
+    if isinstance(value, bool):  # a bool is an int, but never a prefecture
+        return str(value)
+    text = str(value).strip()
+    return text.zfill(2) if text.isdecimal() and len(text) <= 2 else text
+
+
 @dataclass(frozen=True)
 class CompanyRequest:
-    """What a company tells us: where it is, what it is good at, what it prefers."""
+    """What a company tells us: where it is, what it is good at, what it prefers.
+
+    Prefecture codes may be given as numbers (`CompanyRequest(13)`) or one-digit
+    text; they are kept as the tables' 2-digit codes. Lists become tuples.
+    """
 
     pref_code: str  # the company's prefecture (2 digits)
     fields: tuple[str, ...] = ()  # host-record field names, e.g. ("DX", "観光振興")
     blocks: tuple[str, ...] = ()  # keys of BLOCKS
     prefectures: tuple[str, ...] = ()  # preferred prefectures (2 digits)
     sizes: tuple[str, ...] = ()  # keys of SIZES
+
+    def __post_init__(self) -> None:
+        # Frozen: the normalised values are set the way dataclasses set them.
+        set_ = object.__setattr__
+        set_(self, "pref_code", pref_code_of(self.pref_code))
+        set_(self, "prefectures", tuple(pref_code_of(p) for p in self.prefectures))
+        for name in ("fields", "blocks", "sizes"):
+            value = getattr(self, name)
+            set_(self, name, (value,) if isinstance(value, str) else tuple(value))
 
 
 @dataclass(frozen=True)
@@ -228,6 +263,16 @@ def kaso_label(kaso_type: str | None, lang: str) -> str:
     return label(kaso_type, lang)
 
 
+def pref_column(lang: str) -> str:
+    """The column of a prefecture's name in `lang`: pref_name (ja) or pref_en."""
+    return "pref_name" if lang == "ja" else "pref_en"
+
+
+def place_label(name: str, pref: str, lang: str) -> str:
+    """A municipality with its prefecture: "志摩市（三重県）", "志摩市 (Mie)"."""
+    return translate("matching.place", lang, name=name, pref=pref)
+
+
 # --- Profiles and similarity -------------------------------------------------------
 
 
@@ -254,6 +299,8 @@ def _build(folder: str, signature: tuple) -> _Model:
     frame = master[
         ["code", "name", "name_kana", "pref_code", "pref_name", "type", "lat", "lon"]
     ].copy()
+    pref_en = data.load("prefectures").set_index("pref_code")["pref_en"]
+    frame.insert(5, "pref_en", frame["pref_code"].map(pref_en))
     codes = frame["code"]
     pop = codes.map(population["pop_2020"]).astype(float)
     frame["pop"] = pop
@@ -344,8 +391,8 @@ def _population_change() -> pd.Series:
 def profiles() -> pd.DataFrame:
     """One row per municipality: what the matching knows about it.
 
-    Columns: code, name, name_kana, pref_code, pref_name, type, lat, lon, pop,
-    density, pct65, primary, secondary, tertiary (census 2020), kaso_type,
+    Columns: code, name, name_kana, pref_code, pref_name, pref_en, type, lat, lon,
+    pop, density, pct65, primary, secondary, tertiary (census 2020), kaso_type,
     change_pct (2015→2020, metro prefectures only), block, size, status,
     verdict, estimated, eligibility_reason, ageing, kaso_level, decline, needs
     (the needs indicators, 0 to 1), records (host records). Read-only, cached.
@@ -410,8 +457,9 @@ def rank_municipalities(
 ) -> pd.DataFrame:
     """Eligible municipalities ranked by fit for `request`, best first, with reasons.
 
-    Columns: rank, code, name, pref_name, score (0-100), one column of points per
-    term of TERMS (they add up to the score; NaN for a term that does not apply),
+    Columns: rank, code, name, pref_name, pref (the prefecture's name in `lang`),
+    score (0-100), one column of points per term of TERMS (they add up to the
+    score; NaN for a term that does not apply),
     distance_km, peer_code, peer_name, peer_similarity, hosts (records of its
     own), eligibility (in words), reasons (a tuple of sentences), lat, lon.
     Ties are broken by code. Ineligible municipalities are never included.
@@ -527,8 +575,9 @@ def _explain_municipalities(
 ) -> pd.DataFrame:
     model = _model()
     tr = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    pref = pref_column(lang)
     office = data.load("prefectures").set_index("pref_code").loc[request.pref_code]
-    office_name = office["pref_name"] if lang == "ja" else office["pref_en"]
+    office_name = office[pref]
     field_work = _work_by_code(in_fields)
     rows = []
     for rank, item in enumerate(result.itertuples(index=False), start=1):
@@ -544,7 +593,7 @@ def _explain_municipalities(
                 tr(
                     "matching.reason_precedent",
                     peer=peer["name"],
-                    pref=peer["pref_name"],
+                    pref=peer[pref],
                     similarity=f"{peer_similarity:.2f}",
                     work=_work_text(field_work[peer_code], lang),
                 )
@@ -576,6 +625,7 @@ def _explain_municipalities(
                 "code": item.code,
                 "name": item.name,
                 "pref_name": item.pref_name,
+                "pref": profile[pref],
                 "score": item.score,
                 **{term: getattr(item, term) for term in TERMS},
                 "distance_km": item.distance_km,
@@ -653,7 +703,7 @@ def _preference_text(profile: Mapping, request: CompanyRequest, lang: str) -> li
                 region=tr(
                     "matching.region_place",
                     block=block_label(profile["block"], lang),
-                    pref=profile["pref_name"],
+                    pref=profile[pref_column(lang)],
                 ),
             )
         )
@@ -682,13 +732,16 @@ def profile(code: str) -> pd.Series:
     return model.profiles.iloc[model.row_of[find_code(code)]]
 
 
-def peers(code: str, fields: Iterable[str] = (), limit: int = 10) -> pd.DataFrame:
+def peers(
+    code: str, fields: Iterable[str] = (), lang: str = "ja", limit: int = 10
+) -> pd.DataFrame:
     """The hosting municipalities most similar to `code`, with their host records.
 
     Only municipalities with a record in `fields` count (any field when none is
     given); the municipality itself is left out. One row per record, the most
     similar peer first, ties by code. Columns: peer_rank, code, name, pref_name,
-    similarity, company, field, type, start, sources, lat, lon.
+    pref (its name in `lang`), similarity, company, field, type, start, sources,
+    lat, lon.
     """
     model = _model()
     code5 = find_code(code)
@@ -699,6 +752,7 @@ def peers(code: str, fields: Iterable[str] = (), limit: int = 10) -> pd.DataFram
         "code",
         "name",
         "pref_name",
+        "pref",
         "similarity",
         "company",
         "field",
@@ -717,7 +771,8 @@ def peers(code: str, fields: Iterable[str] = (), limit: int = 10) -> pd.DataFram
     ).sort_values(["similarity", "code"], ascending=[False, True], kind="stable")
     order = order.head(limit).reset_index(drop=True)
     order["peer_rank"] = order.index + 1
-    places = model.profiles.set_index("code")[["lat", "lon"]]
+    places = model.profiles.set_index("code")[["lat", "lon", pref_column(lang)]]
+    places = places.rename(columns={pref_column(lang): "pref"})
     joined = order.merge(
         records[
             ["code", "name", "pref_name", "company", "field", "type", "start"]
@@ -781,7 +836,8 @@ def rank_companies(
         .set_index("key")
     )
     table["peer_name"] = best["name"].reindex(table.index)
-    table["peer_pref"] = best["pref_name"].reindex(table.index)
+    pref_of = model.profiles.set_index("code")[pref_column(lang)]
+    table["peer_pref"] = best["code"].map(pref_of).reindex(table.index)
     table["peer_similarity"] = best["_s"].reindex(table.index)
     table["ranked_people"] = ranking["people"].reindex(table.index).astype(float)
     table["ranked_rank"] = ranking["rank"].reindex(table.index)
@@ -885,17 +941,21 @@ def approach_steps() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def mic_case_pages() -> pd.DataFrame:
+def mic_case_pages(lang: str = "ja") -> pd.DataFrame:
     """The host records whose source is one of MIC's own case pages.
 
-    Columns: name, pref_name, company, field, url. These are the only MIC page
-    addresses the shipped data holds.
+    Columns: code, name, pref_name, pref (its name in `lang`), company, field, url.
+    These are the only MIC page addresses the shipped data holds.
     """
-    records = _model().records
+    model = _model()
+    records = model.records
+    pref = pref_column(lang)
     rows = [
         {
+            "code": row.code,
             "name": row.name,
             "pref_name": row.pref_name,
+            "pref": model.rows[model.row_of[row.code]][pref],
             "company": row.company,
             "field": row.field,
             "url": url,
@@ -904,4 +964,300 @@ def mic_case_pages() -> pd.DataFrame:
         for url in row.sources
         if url.startswith(MIC_CASE_PREFIX)
     ]
-    return pd.DataFrame(rows, columns=["name", "pref_name", "company", "field", "url"])
+    columns = ["code", "name", "pref_name", "pref", "company", "field", "url"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def approach_rest() -> tuple[int, float]:
+    """The agreements no step covers (the deck's その他 and no answer).
+
+    Returns their people and their percent of all agreements, from the counts.
+    """
+    origins = data.load("agreement_origins")
+    total = int(origins["people"].sum())
+    in_steps = {route for _, routes in STEPS for route in routes}
+    rest = int(origins.loc[~origins["no"].isin(in_steps), "people"].sum())
+    return rest, rest / total * 100
+
+
+# Steps whose own page (MIC's posted openings and list of cases, the Cabinet
+# Office's desk of 地方創生人材支援制度) is in none of the shipped files: the page
+# says so beside them instead of linking anything else in their place.
+NO_OWN_PAGE = ("mic_site", "cabinet_office")
+
+LINK_COLUMNS = ("step", "kind", "label", "url")
+
+
+def approach_links(
+    lang: str = "ja",
+    mode: str = "company",
+    codes: Iterable[str] = (),
+    company_keys: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The pages each step can link to, from the shipped data only.
+
+    - any step: the cases of `approach_links.csv` that began that way (kind
+      "case", or "mic_case" for one of MIC's own pages);
+    - mic_site: MIC's case pages among the host records' sources ("mic_case");
+    - direct, company view: the official websites of the municipalities `codes`
+      ("website"); municipality view: a public record of each company of
+      `company_keys` ("case"), to read before getting in touch.
+
+    Columns: step, kind, label, url; steps in the order of STEPS, no address
+    twice within a step. A step with no row has nothing in the data to link to.
+    """
+    model = _model()
+    pref = pref_column(lang)
+
+    def place(code: str) -> str:
+        row = model.rows[model.row_of[code]]
+        return place_label(row["name"], row[pref], lang)
+
+    def case(step: str, code: str, company: str, url: str) -> dict:
+        kind = "mic_case" if url.startswith(MIC_CASE_PREFIX) else "case"
+        text = translate(
+            f"matching.link_{kind}", lang, place=place(code), company=company
+        )
+        return {"step": step, "kind": kind, "label": text, "url": url}
+
+    rows = [
+        case(item.step, item.code, item.company, item.url)
+        for item in data.load("approach_links").itertuples(index=False)
+    ]
+    rows += [
+        case("mic_site", item.code, item.company, item.url)
+        for item in mic_case_pages(lang).itertuples(index=False)
+    ]
+    if mode == "company":
+        websites = data.load("municipalities").set_index("code")["url"]
+        rows += [
+            {
+                "step": "direct",
+                "kind": "website",
+                "label": translate("matching.link_website", lang, place=place(code)),
+                "url": websites[code],
+            }
+            for code in codes
+            if isinstance(websites.get(code), str)
+        ]
+    else:
+        records = model.records.sort_values(["key", "code"], kind="stable")
+        first = records.drop_duplicates("key").set_index("key")
+        rows += [
+            case("direct", first.at[key, "code"], first.at[key, "company"], url)
+            for key in company_keys
+            if key in first.index
+            for url in first.at[key, "sources"][:1]
+        ]
+    frame = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
+    order = {step: i for i, (step, _) in enumerate(STEPS)}
+    frame = frame.drop_duplicates(["step", "url"])
+    frame = frame.sort_values("step", key=lambda s: s.map(order), kind="stable")
+    return frame.reset_index(drop=True)
+
+
+# --- The page's URL, its maps and its slide ---------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """What the matching page shows for a URL: its view and the choices in force."""
+
+    mode: str  # a key of MODES
+    request: CompanyRequest  # the company view's choices
+    code: str | None  # the municipality view's municipality; None: none chosen
+    fields: tuple[str, ...]  # the fields chosen, in either view
+
+
+def _values(params: Mapping, key: str) -> list[str]:
+    value = params.get(key)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def view_of(params: Mapping[str, str | Iterable[str]]) -> View:
+    """The view the matching page shows for its URL parameters.
+
+    The page's own parameters and defaults: `mode` (municipality when a `code` is
+    given, else company), `pref` (東京都), `field`, `block`, `area`, `size` and
+    `code` (5 or 6 digits); a value that is not one of the choices is dropped, as
+    the page drops it.
+    """
+    prefectures = set(data.load("prefectures")["pref_code"])
+    code = None
+    for value in _values(params, "code")[:1]:
+        try:
+            code = find_code(value)
+        except KigyojinError:
+            code = None
+    modes = [m for m in _values(params, "mode") if m in MODES]
+    mode = modes[0] if modes else ("municipality" if code else "company")
+    chosen = [p for p in _values(params, "pref") if p in prefectures]
+    fields = tuple(f for f in _values(params, "field") if f in HOST_FIELD_CATEGORIES)
+    request = CompanyRequest(
+        chosen[0] if chosen else DEFAULT_PREFECTURE,
+        fields,
+        tuple(b for b in _values(params, "block") if b in BLOCKS),
+        tuple(p for p in _values(params, "area") if p in prefectures),
+        tuple(s for s in _values(params, "size") if s in dict(SIZES)),
+    )
+    return View(mode, request, code, fields)
+
+
+MAP_COLUMNS = ("lon", "lat", "role", "place", "detail")
+
+
+def company_map_points(
+    results: pd.DataFrame, pref_code: str | int, lang: str, top: int = TOP_ON_MAP
+) -> pd.DataFrame:
+    """The company view's map: the company's prefectural office, then each result.
+
+    `results` as `rank_municipalities` returns them; the first `top` are "top",
+    the rest "candidate". Columns as `charts.matching.points_map` takes them.
+    """
+    tr = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    office = (
+        data.load("prefectures").set_index("pref_code").loc[pref_code_of(pref_code)]
+    )
+    rows = [
+        {
+            "lon": office["lon"],
+            "lat": office["lat"],
+            "role": "office",
+            "place": office[pref_column(lang)],
+            "detail": tr("matching.role_office"),
+        }
+    ]
+    rows += [
+        {
+            "lon": item.lon,
+            "lat": item.lat,
+            "role": "top" if item.rank <= top else "candidate",
+            "place": tr(
+                "matching.map_ranked_place",
+                rank=item.rank,
+                place=place_label(item.name, item.pref, lang),
+            ),
+            "detail": tr("matching.map_score", score=fmt.number(item.score, 1)),
+        }
+        for item in results.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=list(MAP_COLUMNS))
+
+
+def peer_map_points(code: str, peers_found: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The municipality view's map: the municipality `code`, then each peer once.
+
+    `peers_found` as `peers` returns them (one row per record; a peer is drawn at
+    its first). Columns as `charts.matching.points_map` takes them.
+    """
+    tr = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    here = profile(code)
+    rows = [
+        {
+            "lon": here["lon"],
+            "lat": here["lat"],
+            "role": "target",
+            "place": place_label(here["name"], here[pref_column(lang)], lang),
+            "detail": tr("matching.role_target"),
+        }
+    ]
+    rows += [
+        {
+            "lon": item.lon,
+            "lat": item.lat,
+            "role": "peer",
+            "place": place_label(item.name, item.pref, lang),
+            "detail": tr(
+                "matching.map_similarity", similarity=f"{item.similarity:.2f}"
+            ),
+        }
+        for item in peers_found.drop_duplicates("code").itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=list(MAP_COLUMNS))
+
+
+# The slide's suggestions.
+SLIDE_LIMIT = 8
+COMPANY_SOURCES = (
+    "population",
+    "kaso",
+    "resident_register",
+    "regional_requirement",
+    "hosts",
+    "municipalities",
+)
+MUNICIPALITY_SOURCES = ("hosts", "mic_r5", "population")
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The best suggestions of a view, as a slide tells them."""
+
+    view: View
+    title: str
+    message: str
+    rows: pd.DataFrame  # rank, label, score, then the points of each term
+    terms: tuple[str, ...]  # the terms that apply, in the order of the weights
+    sources: tuple[str, ...]  # keys of the sources catalog
+
+
+def shortlist(
+    params: Mapping[str, str | Iterable[str]], lang: str, limit: int = SLIDE_LIMIT
+) -> Shortlist:
+    """The matching page's best suggestions for its URL parameters (`view_of`).
+
+    The company view: the best municipalities for the request. The municipality
+    view: the best companies for the municipality, or, with none chosen, the
+    company view as the page would show it on switching.
+    """
+    tr = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    view = view_of(params)
+    separator = tr("matching.list_separator")
+    fields = (
+        separator.join(field_label(f, lang) for f in view.fields)
+        if view.fields
+        else tr("matching.slide_any_field")
+    )
+    if view.mode == "municipality" and view.code is not None:
+        found = rank_companies(view.code, view.fields, lang, limit=None)
+        here = profile(view.code)
+        place = place_label(here["name"], here[pref_column(lang)], lang)
+        rows = found.head(limit).rename(columns={"company": "label"})
+        key = "slide_message_municipality" if len(found) else "slide_message_none"
+        return Shortlist(
+            view,
+            tr("matching.slide_title_municipality", place=place),
+            tr(f"matching.{key}", fields=fields, count=fmt.number(len(found))),
+            rows[["rank", "label", "score", *PARTNER_TERMS]].reset_index(drop=True),
+            PARTNER_TERMS,
+            MUNICIPALITY_SOURCES,
+        )
+    request = view.request
+    found = rank_municipalities(request, lang, limit=limit)
+    names = data.load("prefectures").set_index("pref_code")[pref_column(lang)]
+    preferences = [block_label(b, lang) for b in request.blocks]
+    preferences += [names[p] for p in request.prefectures]
+    preferences += [size_label(s, lang) for s in request.sizes]
+    rows = found.assign(
+        label=[
+            place_label(n, p, lang)
+            for n, p in zip(found["name"], found["pref"], strict=True)
+        ]
+    )
+    return Shortlist(
+        view,
+        tr("matching.slide_title_company", pref=names[request.pref_code]),
+        tr(
+            "matching.slide_message_company",
+            fields=fields,
+            preferences=separator.join(preferences)
+            if preferences
+            else tr("matching.slide_no_preference"),
+            count=fmt.number(len(eligibility.eligible_codes())),
+        ),
+        rows[["rank", "label", "score", *TERMS]].reset_index(drop=True),
+        tuple(t for t in TERMS if found[t].notna().any()),
+        COMPANY_SOURCES,
+    )

@@ -18,11 +18,7 @@ from kigyojin.i18n import label
 
 # How many results get a card with their reasons above the full table.
 CARDS = 3
-# Results drawn in the map's "top" colour.
-TOP_ON_MAP = 10
 PEERS = 10
-MODES = ("company", "municipality")
-DEFAULT_PREFECTURE = "13"  # 東京都: most dispatching companies are there
 
 tr = ui.t()
 lang = ui.lang()
@@ -50,7 +46,7 @@ default_mode = "municipality" if "code" in st.query_params else "company"
 mode = ui.url_choice(
     st.segmented_control,
     tr("matching.mode"),
-    MODES,
+    matching.MODES,
     key="mode",
     default=default_mode,
     required=True,
@@ -77,7 +73,8 @@ def reason_card(title: str, reasons, points: str) -> None:
     """One result with its reasons, each on its own line (text from data escaped)."""
     with st.container(border=True):
         st.markdown("**" + ui.plain(title) + "**")
-        st.markdown(ui.plain(*("・" + reason for reason in reasons)))
+        bullet = tr("matching.bullet")
+        st.markdown(ui.plain(*(bullet + reason for reason in reasons)))
         st.caption(points)
 
 
@@ -86,7 +83,7 @@ def method(terms, weights, extra=()) -> None:
     with st.expander(tr("matching.method_heading")):
         lines = [tr("matching.method_intro")]
         lines += [
-            "・"
+            tr("matching.bullet")
             + tr(
                 "matching.method_term",
                 term=tr(f"matching.term_{term}"),
@@ -116,6 +113,10 @@ def field_choice(label_key: str) -> list[str]:
     )
 
 
+# What the "contact directly" step links to: the best results of the view shown.
+shortlisted: list[str] = []
+company_keys: list[str] = []
+
 # --- For a company -------------------------------------------------------------------
 
 if mode == "company":
@@ -130,7 +131,7 @@ if mode == "company":
                 tr("matching.input_pref"),
                 list(prefectures.index),
                 key="pref",
-                default=DEFAULT_PREFECTURE,
+                default=matching.DEFAULT_PREFECTURE,
                 format_func=pref_names.get,
             )
             fields = field_choice("matching.input_fields")
@@ -169,6 +170,7 @@ if mode == "company":
             pref, tuple(fields), tuple(blocks), tuple(areas), tuple(sizes)
         )
         results = matching.rank_municipalities(request, lang)
+        shortlisted = list(results["code"].head(matching.WEBSITES))
         st.subheader(
             tr(
                 "matching.results_heading",
@@ -183,7 +185,7 @@ if mode == "company":
                     "matching.top_card",
                     rank=row.rank,
                     name=row.name,
-                    pref=row.pref_name,
+                    pref=row.pref,
                     score=fmt.number(row.score, 1),
                 ),
                 (row.eligibility, *row.reasons),
@@ -205,7 +207,7 @@ if mode == "company":
                     "rank": "matching.col_rank",
                     "code": "matching.col_code",
                     "name": "matching.col_name",
-                    "pref_name": "matching.col_pref",
+                    "pref": "matching.col_pref",
                     "score": "matching.col_score",
                     **{
                         term: f"matching.term_{term}"
@@ -222,44 +224,7 @@ if mode == "company":
             )
             ui.csv_download(shown, f"matching_company_{pref}.csv", key="company_csv")
         with map_tab:
-            office = prefectures.loc[pref]
-            points = pd.concat(
-                [
-                    pd.DataFrame(
-                        {
-                            "lon": [office["lon"]],
-                            "lat": [office["lat"]],
-                            "role": ["office"],
-                            "place": [pref_names[pref]],
-                            "detail": [tr("matching.role_office")],
-                        }
-                    ),
-                    pd.DataFrame(
-                        {
-                            "lon": results["lon"],
-                            "lat": results["lat"],
-                            "role": results["rank"].map(
-                                lambda r: "top" if r <= TOP_ON_MAP else "candidate"
-                            ),
-                            "place": [
-                                tr("matching.map_ranked_place", rank=r, name=n, pref=p)
-                                for r, n, p in zip(
-                                    results["rank"],
-                                    results["name"],
-                                    results["pref_name"],
-                                    strict=True,
-                                )
-                            ],
-                            "detail": results["score"].map(
-                                lambda s: tr(
-                                    "matching.map_score", score=fmt.number(s, 1)
-                                )
-                            ),
-                        }
-                    ),
-                ],
-                ignore_index=True,
-            )
+            points = matching.company_map_points(results, pref, lang)
             st.altair_chart(
                 charts.points_map(points, lang),
                 width="stretch",
@@ -350,6 +315,7 @@ if mode == "municipality":
             st.subheader(tr("matching.companies_heading"))
             st.caption(tr("matching.companies_note"))
             companies = matching.rank_companies(code, fields, lang)
+            company_keys = list(companies["key"].head(matching.WEBSITES))
             if companies.empty:
                 st.info(tr("matching.companies_none"))
             else:
@@ -397,7 +363,7 @@ if mode == "municipality":
             ui.sources("hosts", "mic_r5", "population")
 
             st.subheader(tr("matching.peers_heading"))
-            peers = matching.peers(code, fields, limit=PEERS)
+            peers = matching.peers(code, fields, lang, limit=PEERS)
             if peers.empty:
                 st.info(tr("matching.peers_none"))
             else:
@@ -421,7 +387,7 @@ if mode == "municipality":
                         {
                             "peer_rank": "matching.col_peer_rank",
                             "name": "matching.col_name",
-                            "pref_name": "matching.col_pref",
+                            "pref": "matching.col_pref",
                             "similarity": "matching.col_similarity",
                             "company": "matching.col_company",
                             "field": "matching.col_field",
@@ -434,42 +400,7 @@ if mode == "municipality":
                         shown, f"matching_peers_{code}.csv", key="peers_csv"
                     )
                 with map_tab:
-                    first = peers.drop_duplicates("code")
-                    points = pd.concat(
-                        [
-                            pd.DataFrame(
-                                {
-                                    "lon": [profile["lon"]],
-                                    "lat": [profile["lat"]],
-                                    "role": ["target"],
-                                    "place": [profile["name"]],
-                                    "detail": [tr("matching.role_target")],
-                                }
-                            ),
-                            pd.DataFrame(
-                                {
-                                    "lon": first["lon"],
-                                    "lat": first["lat"],
-                                    "role": "peer",
-                                    "place": [
-                                        tr("matching.map_place_name", name=n, pref=p)
-                                        for n, p in zip(
-                                            first["name"],
-                                            first["pref_name"],
-                                            strict=True,
-                                        )
-                                    ],
-                                    "detail": first["similarity"].map(
-                                        lambda s: tr(
-                                            "matching.map_similarity",
-                                            similarity=f"{s:.2f}",
-                                        )
-                                    ),
-                                }
-                            ),
-                        ],
-                        ignore_index=True,
-                    )
+                    points = matching.peer_map_points(code, peers, lang)
                     st.altair_chart(
                         charts.points_map(points, lang),
                         width="stretch",
@@ -479,6 +410,25 @@ if mode == "municipality":
                 ui.sources("hosts", "population", "boundaries")
 
 # --- How to approach -----------------------------------------------------------------
+
+
+def step_links(links, step: str) -> None:
+    """A step's links as buttons (labels from data shown literally), or why none."""
+    if step in matching.NO_OWN_PAGE:
+        st.caption(tr(f"matching.step_missing_{step}"))
+    if links.empty:
+        st.caption(tr("matching.step_no_link"))
+        return
+    if step == "direct":
+        st.caption(tr(f"matching.step_links_direct_{mode}"))
+    elif step not in matching.NO_OWN_PAGE:
+        st.caption(tr("matching.step_links_cases"))
+    with st.container(horizontal=True):
+        for item in links.itertuples(index=False):
+            st.link_button(
+                ui.plain(item.label), item.url, icon=":material/open_in_new:"
+            )
+
 
 st.header(tr("matching.approach_heading"))
 with ui.guard():
@@ -495,6 +445,7 @@ with ui.guard():
         )
     )
     headline = ui.table("headline_figures").set_index("key")["value"]
+    links = matching.approach_links(lang, mode, shortlisted, company_keys)
     for step in steps.itertuples():
         with st.container(border=True):
             st.markdown(
@@ -521,35 +472,18 @@ with ui.guard():
                         "matching.step_sides",
                         municipality=fmt.percent(step.municipality_share),
                         company=fmt.percent(step.company_share),
-                        routes="・".join(str(r) for r in step.routes),
+                        routes=tr("matching.routes_separator").join(
+                            str(r) for r in step.routes
+                        ),
                     )
                 )
-    rest = total - int(steps["people"].sum())
+            step_links(links[links["step"] == step.step], step.step)
+    rest, rest_share = matching.approach_rest()
     st.caption(
         tr(
             "matching.steps_rest",
-            share=fmt.percent(rest / total * 100),
+            share=fmt.percent(rest_share),
             people=fmt.number(rest),
         )
     )
-    ui.sources("mic_r5")
-
-    st.subheader(tr("matching.mic_pages_heading"))
-    st.caption(tr("matching.mic_pages_note"))
-    pages = matching.mic_case_pages()
-    shown = pages.assign(
-        field=pages["field"].map(
-            lambda f: "" if f is None else matching.field_label(f, lang)
-        )
-    )
-    ui.display_table_with_links(
-        shown,
-        {
-            "name": "matching.col_name",
-            "pref_name": "matching.col_pref",
-            "company": "matching.col_company",
-            "field": "matching.col_field",
-        },
-        {"url": tr("matching.col_source")},
-    )
-    ui.sources("hosts")
+    ui.sources("mic_r5", "hosts", "municipalities")

@@ -273,7 +273,7 @@ def test_reasons_say_each_term_in_words() -> None:
     assert any(
         "in a straight line from the Tokyo prefectural office" in r for r in reasons
     )
-    assert reasons[-1] == "In a preferred region (岩手県, Tohoku)."
+    assert reasons[-1] == "In a preferred region (Iwate, Tohoku)."
     assert row.at["03211", "eligibility"] == "May host"
 
 
@@ -311,6 +311,21 @@ def test_bad_requests_are_refused() -> None:
         matching.rank_companies("01209", ["宇宙"])
     with pytest.raises(KigyojinError):
         matching.profile("99999")
+
+
+def test_a_prefecture_may_be_given_as_a_number() -> None:
+    """CompanyRequest(13) is 東京都 ("13"), 1 is "01"; lists become tuples."""
+    request = CompanyRequest(13, fields=["DX"], prefectures=[46, "7"], sizes="xs")
+    assert request == CompanyRequest("13", ("DX",), (), ("46", "07"), ("xs",))
+    assert CompanyRequest(1).pref_code == CompanyRequest(" 1").pref_code == "01"
+    pd.testing.assert_frame_equal(
+        matching.rank_municipalities(CompanyRequest(13), limit=20),
+        matching.rank_municipalities(CompanyRequest(TOKYO), limit=20),
+    )
+    for wrong, shown in ((99, "99"), (130, "130"), (True, "True")):
+        with pytest.raises(KigyojinError) as caught:
+            matching.rank_municipalities(CompanyRequest(wrong))
+        assert caught.value.message("en") == f"No prefecture has the code “{shown}”."
 
 
 def test_great_circle_distance() -> None:
@@ -562,3 +577,317 @@ def test_map_draws_inline_outlines_fitted_to_the_points() -> None:
     color = dots["encoding"]["color"]["scale"]
     assert color["domain"] == ["Company's prefectural office", "Suggestion (top 10)"]
     assert dots["encoding"]["shape"]["scale"]["range"] == ["square", "circle"]
+
+
+# --- Prefecture names by language ----------------------------------------------------
+
+
+def _prefecture_names() -> pd.DataFrame:
+    return data.load("prefectures").set_index("pref_code")
+
+
+def test_english_results_name_prefectures_in_english() -> None:
+    """In English every result, reason and peer names its prefecture as pref_en."""
+    names = _prefecture_names()
+    request = CompanyRequest(TOKYO, fields=("DX",), blocks=("kinki",))
+    for lang, column in (("ja", "pref_name"), ("en", "pref_en")):
+        results = matching.rank_municipalities(request, lang, limit=None)
+        codes = results["code"].str[:2]
+        assert list(results["pref"]) == list(codes.map(names[column]))
+        assert list(results["pref_name"]) == list(codes.map(names["pref_name"]))
+    english = results.set_index("code")
+    japanese = set(names["pref_name"])
+    assert english["peer_code"].notna().sum() == len(english) - 1  # 双葉町
+    for code, row in english.dropna(subset=["peer_code"]).iterrows():
+        peer_pref = names.at[row["peer_code"][:2], "pref_en"]
+        assert f"{row['peer_name']} ({peer_pref}, similarity " in row["reasons"][0]
+        region = f"({english.at[code, 'pref']}, "
+        assert any(region in reason for reason in row["reasons"]), code
+        assert not any(f"({p}" in r for p in japanese for r in row["reasons"]), code
+
+
+def test_english_companies_peers_and_cases_name_prefectures_in_english() -> None:
+    """rank_companies' peer reasons, peers() and the MIC case pages follow lang."""
+    names = _prefecture_names()
+    companies = matching.rank_companies("01209", [], "en", limit=None)
+    peers = matching.peers("01209", lang="en", limit=None)
+    for item in companies.itertuples():
+        peer = next(r for r in item.reasons if r.startswith("It sent staff to "))
+        code = peers.loc[peers["name"] == item.peer_name, "code"].iloc[0]
+        assert peer.startswith(
+            f"It sent staff to {item.peer_name} ({names.at[code[:2], 'pref_en']}),"
+        )
+    assert list(peers["pref"]) == list(peers["code"].str[:2].map(names["pref_en"]))
+    japanese = matching.peers("01209", lang="ja", limit=None)
+    assert list(japanese["pref"]) == list(japanese["pref_name"])
+    cases = matching.mic_case_pages("en")
+    assert sorted(cases["pref"]) == ["Hokkaido", "Ibaraki", "Shizuoka"]
+
+
+def test_place_label_joins_name_and_prefecture_as_the_catalog_says() -> None:
+    """ "志摩市（三重県）" in Japanese, "志摩市 (Mie)" in English."""
+    assert matching.place_label("志摩市", "三重県", "ja") == "志摩市（三重県）"
+    assert matching.place_label("志摩市", "Mie", "en") == "志摩市 (Mie)"
+
+
+# --- Maps, routes left over, links ---------------------------------------------------
+
+
+def test_company_map_points_are_the_office_then_each_result() -> None:
+    """The company's office first, then every result: the best 10 as "top"."""
+    results = matching.rank_municipalities(CompanyRequest(27), "en", limit=12)
+    points = matching.company_map_points(results, 27, "en")
+    office = _prefecture_names().loc["27"]
+    assert points.iloc[0].to_dict() == {
+        "lon": office["lon"],
+        "lat": office["lat"],
+        "role": "office",
+        "place": "Osaka",
+        "detail": "Company's prefectural office",
+    }
+    rest = points.iloc[1:].reset_index(drop=True)
+    assert list(rest["role"]) == ["top"] * 10 + ["candidate"] * 2
+    assert list(rest["lon"]) == list(results["lon"])
+    first = results.iloc[0]
+    assert rest.at[0, "place"] == f"#1 {first['name']} ({first['pref']})"
+    assert rest.at[0, "detail"] == f"{first['score']:.1f} points"
+    results = matching.rank_municipalities(CompanyRequest(27), "ja", limit=1)
+    japanese = matching.company_map_points(results, "27", "ja")
+    assert list(japanese["place"]) == [
+        "大阪府",
+        f"1位　{first['name']}（{first['pref_name']}）",
+    ]
+
+
+def test_peer_map_points_are_the_municipality_then_each_peer_once() -> None:
+    """夕張市 first, then each peer at its first record, with its similarity."""
+    peers = matching.peers("01581", lang="en", limit=4)  # 厚真町
+    points = matching.peer_map_points("01581", peers, "en")
+    firsts = peers.drop_duplicates("code")
+    assert list(points["role"]) == ["target"] + ["peer"] * len(firsts)
+    assert points.at[0, "place"] == "厚真町 (Hokkaido)"
+    assert list(points["place"].iloc[1:]) == [
+        f"{n} ({p})" for n, p in zip(firsts["name"], firsts["pref"], strict=True)
+    ]
+    assert list(points["detail"].iloc[1:]) == [
+        f"Similarity {s:.2f}" for s in firsts["similarity"]
+    ]
+
+
+def test_the_routes_left_over_are_other_and_no_answer() -> None:
+    """Routes 9 and 10 (39 + 44 people of 779) are what no step covers."""
+    people, share = matching.approach_rest()
+    origins = data.load("agreement_origins").set_index("no")["people"]
+    assert people == origins[[9, 10]].sum() == 83
+    assert people + matching.approach_steps()["people"].sum() == origins.sum()
+    np.testing.assert_allclose(share, 83 / 779 * 100)
+
+
+def test_every_step_link_comes_from_the_data() -> None:
+    """Cases link their host record's own source; websites are the master's."""
+    records = matching._model().records
+    cited = {
+        (code, company, url)
+        for code, company, sources in zip(
+            records["code"], records["company"], records["sources"], strict=True
+        )
+        for url in sources
+    }
+    chosen = data.load("approach_links")
+    assert set(chosen["step"]) <= {step for step, _ in matching.STEPS}
+    for item in chosen.itertuples():
+        assert (item.code, item.company, item.url) in cited, item
+
+    codes = ["24215", "19442", "01209"]
+    links = matching.approach_links("en", "company", codes)
+    websites = data.load("municipalities").set_index("code")["url"]
+    direct = links[links["step"] == "direct"]
+    assert list(direct["url"]) == [websites[c] for c in codes]
+    assert list(direct["label"]) == [
+        "志摩市 (Mie): official website",
+        "小菅村 (Yamanashi): official website",
+        "夕張市 (Hokkaido): official website",
+    ]
+    mic = links[links["step"] == "mic_site"]
+    assert set(mic["url"]) == set(matching.mic_case_pages()["url"])
+    assert set(mic["kind"]) == {"mic_case"}
+    assert links[links["step"] == "cabinet_office"]["label"].tolist() == [
+        "MIC case: 富士市 (Shizuoka) with 株式会社エイチ・アイ・エス"
+    ]
+    steps = [step for step, _ in matching.STEPS]
+    assert list(links["step"]) == sorted(links["step"], key=steps.index)
+    assert not links.duplicated(["step", "url"]).any()
+
+
+def test_a_municipality_links_the_records_of_its_top_companies() -> None:
+    """In the municipality view the direct step links each company's first record."""
+    links = matching.approach_links("ja", "municipality", company_keys=["jtb"])
+    direct = links[links["step"] == "direct"]
+    records = matching._model().records
+    jtb = records[records["key"] == "jtb"].sort_values("code").iloc[0]
+    assert direct.to_dict("records") == [
+        {
+            "step": "direct",
+            "kind": "case",
+            "label": f"{jtb['name']}（{jtb['pref_name']}）と{jtb['company']}の事例",
+            "url": jtb["sources"][0],
+        }
+    ]
+    assert matching.approach_links("ja", "municipality").query("step == 'direct'").empty
+
+
+def test_links_file_steps_are_the_matching_steps() -> None:
+    """The links file accepts exactly the steps the page shows."""
+    column = {c.name: c for c in data.TABLES["approach_links"].columns}["step"]
+    assert column.choices == tuple(step for step, _ in matching.STEPS)
+    assert set(matching.NO_OWN_PAGE) <= set(column.choices)
+
+
+# --- The page's URL and the slide ----------------------------------------------------
+
+
+def test_view_of_reads_the_pages_parameters_with_its_defaults() -> None:
+    """Same defaults as the page; a value not among the choices is dropped."""
+    assert matching.view_of({}) == matching.View(
+        "company", CompanyRequest(matching.DEFAULT_PREFECTURE), None, ()
+    )
+    view = matching.view_of(
+        {
+            "pref": "27",
+            "field": ["DX", "宇宙"],
+            "block": ["kyushu", "moon"],
+            "area": ["47", "99"],
+            "size": "xs",
+        }
+    )
+    assert view == matching.View(
+        "company",
+        CompanyRequest("27", ("DX",), ("kyushu",), ("47",), ("xs",)),
+        None,
+        ("DX",),
+    )
+    opened = matching.view_of({"code": "012092", "field": "観光振興"})
+    assert (opened.mode, opened.code, opened.fields) == (
+        "municipality",
+        "01209",
+        ("観光振興",),
+    )
+    assert matching.view_of({"code": "99999"}).mode == "company"
+    assert matching.view_of({"code": "01209", "mode": "company"}).mode == "company"
+    assert matching.view_of({"pref": "99", "mode": "x"}).request.pref_code == "13"
+
+
+def test_shortlist_of_a_company_view_is_the_pages_ranking() -> None:
+    """The slide's rows are the page's best results, with the request in words."""
+    found = matching.shortlist({"pref": "27", "field": "DX", "size": "xs"}, "en")
+    expected = matching.rank_municipalities(
+        CompanyRequest("27", ("DX",), sizes=("xs",)), "en", limit=matching.SLIDE_LIMIT
+    )
+    assert list(found.rows["rank"]) == list(expected["rank"])
+    np.testing.assert_allclose(found.rows["score"], expected["score"])
+    assert list(found.rows["label"]) == [
+        f"{n} ({p})" for n, p in zip(expected["name"], expected["pref"], strict=True)
+    ]
+    assert found.title == "Where a company in Osaka could send 起業人"
+    assert found.message == (
+        "Fields: Digital transformation (DX). Preferences: under 5,000. "
+        "The best of the 1,426 municipalities that may host."
+    )
+    assert found.terms == matching.TERMS
+    assert "hosts" in found.sources and "population" in found.sources
+    plain = matching.shortlist({}, "ja")
+    assert "preference" not in plain.terms
+    assert plain.message.startswith(
+        "得意な分野：指定なし（すべての分野）。希望：指定なし。"
+    )
+
+
+def test_shortlist_of_a_municipality_view_is_its_companies() -> None:
+    """?code= gives the municipality's best companies; no record says so."""
+    found = matching.shortlist({"code": "01209", "field": "観光振興"}, "ja")
+    expected = matching.rank_companies("01209", ["観光振興"], "ja", limit=None)
+    assert list(found.rows["label"]) == list(
+        expected["company"].head(matching.SLIDE_LIMIT)
+    )
+    assert found.title == "夕張市（北海道）と組める企業の候補"
+    assert found.message == (
+        f"必要な分野：観光振興。公開事例のある{len(expected)}社を採点した上位です。"
+    )
+    assert found.terms == matching.PARTNER_TERMS
+    chosen = matching.shortlist({"mode": "municipality"}, "en")
+    assert chosen.view.mode == "municipality" and chosen.title.startswith("Where")
+
+
+def test_shortlist_with_no_company_says_so(data_copy: Path) -> None:
+    """A field nobody works in: no rows, and the message says why."""
+    _write_hosts(data_copy, [("29449", "株式会社テスト", "DX")])
+    found = matching.shortlist({"code": "01209", "field": "教育"}, "en")
+    assert found.rows.empty
+    assert found.message == (
+        "Fields needed: Education. No company has a public host record in them."
+    )
+    matching.clear_cache()
+
+
+def test_points_chart_stacks_each_score_by_term() -> None:
+    """One bar per suggestion in rank order, one segment per term that applies."""
+    from kigyojin.charts import matching as charts
+
+    found = matching.shortlist({"field": "DX"}, "en")
+    spec = charts.points_chart(found.rows, found.terms, "en").to_dict()
+    bars, scores = spec["layer"]
+    order = [
+        f"#{r} {n}"
+        for r, n in zip(found.rows["rank"], found.rows["label"], strict=True)
+    ]
+    assert bars["encoding"]["y"]["sort"] == order
+    color = bars["encoding"]["color"]["scale"]
+    assert color["domain"] == [
+        "Similar hosts",
+        "Needs",
+        "Closeness",
+        "Experience",
+    ]
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    segments = pd.DataFrame(spec["datasets"][bars["data"]["name"]])
+    totals = segments.groupby("bar", sort=False)["points"].sum()
+    np.testing.assert_allclose(totals[order], found.rows["score"])
+    texts = pd.DataFrame(spec["datasets"][scores["data"]["name"]])["score_text"]
+    assert list(texts) == [f"{s:.1f} points" for s in found.rows["score"]]
+
+
+# --- The page in both languages -------------------------------------------------------
+
+
+def _markdown_lines(at: AppTest) -> list[str]:
+    return [line for m in at.markdown for line in m.value.split("  \n")]
+
+
+def test_english_page_shows_prefectures_and_bullets_in_english() -> None:
+    """Cards, the Prefecture column and the reason bullets are in English."""
+    at = _run(lang="en")
+    assert not at.exception
+    best = matching.rank_municipalities(CompanyRequest(TOKYO), "en", limit=3)
+    cards = [m.value for m in at.markdown if m.value.startswith("**\\#")]
+    assert len(cards) == 3
+    assert all(f"\\({p}\\)" in c for p, c in zip(best["pref"], cards, strict=True))
+    table = at.dataframe[0].value
+    names = _prefecture_names()
+    assert set(table["Prefecture"]) <= set(names["pref_en"])
+    reasons = [line for line in _markdown_lines(at) if line.startswith("• ")]
+    assert len(reasons) >= 3 * 5
+    assert not [line for line in _markdown_lines(at) if line.startswith("・")]
+    japanese = _run(lang="ja")
+    assert [line for line in _markdown_lines(japanese) if line.startswith("・")]
+    assert set(japanese.dataframe[0].value["都道府県"]) <= set(names["pref_name"])
+
+
+def test_page_links_each_step_or_says_there_is_none() -> None:
+    """Links from the data as buttons; the steps without their own page say so."""
+    at = _run(lang="en")
+    captions = [c.value for c in at.caption]
+    for step in matching.NO_OWN_PAGE:
+        assert translate(f"matching.step_missing_{step}", "en") in captions
+    best = matching.rank_municipalities(CompanyRequest(TOKYO), "en", limit=3)
+    expected = matching.approach_links("en", "company", list(best["code"]))
+    assert [b.proto.url for b in at.get("link_button")] == list(expected["url"])

@@ -1,11 +1,16 @@
-"""The matching page's map: suggested partners as points over prefecture outlines.
+"""The matching page's map and the presenter's shortlist chart.
 
-The outlines are the shipped TopoJSON passed inline in the spec (never as a URL, so
-nothing is fetched), drawn by Vega-Lite; each point is a town hall or prefectural
-office, coloured and shaped by what it is, with its name and why in the tooltip.
+The map: suggested partners as points over prefecture outlines. The outlines are
+the shipped TopoJSON passed inline in the spec (never as a URL, so nothing is
+fetched), drawn by Vega-Lite; each point is a town hall or prefectural office,
+coloured and shaped by what it is, with its name and why in the tooltip.
+
+The shortlist chart: each suggestion's score as a bar split into the points of its
+terms, so a slide shows why each rank is where it is.
 """
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +41,20 @@ MAP_HEIGHT = 520
 # The view is fitted to the points with this margin (degrees), so the remote
 # islands in the outlines do not shrink the part of the country that matters.
 MARGIN_DEGREES = 1.0
+
+
+# One colour per score term, in the order of the weights; the legend names them.
+TERM_COLORS = {
+    "precedent": OKABE_ITO["blue"],
+    "needs": OKABE_ITO["vermillion"],
+    "preference": OKABE_ITO["orange"],
+    "distance": OKABE_ITO["sky_blue"],
+    "experience": OKABE_ITO["green"],
+    "peer": OKABE_ITO["blue"],
+    "field": OKABE_ITO["orange"],
+    "scale": OKABE_ITO["green"],
+}
+SCORE_TEXT_SIZE = 13
 
 
 def outlines() -> dict:
@@ -133,3 +152,68 @@ def _bounds(frame: pd.DataFrame) -> dict:
         "geometry": {"type": "MultiPoint", "coordinates": corners},
         "properties": {},
     }
+
+
+def points_chart(rows: pd.DataFrame, terms: Sequence[str], lang: str) -> alt.LayerChart:
+    """Horizontal bars of each suggestion's score, stacked by the points of `terms`.
+
+    `rows` as `kigyojin.matching.shortlist` gives them (rank, label, score and a
+    column of points per term), best first; each bar ends in its score.
+    """
+    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    frame = rows.assign(
+        bar=[
+            t("matching.slide_rank", rank=r, label=n)
+            for r, n in zip(rows["rank"], rows["label"], strict=True)
+        ],
+        score_text=rows["score"].map(
+            lambda s: t("matching.map_score", score=f"{s:.1f}")
+        ),
+    )
+    order = frame["bar"].tolist()
+    labels = [t(f"matching.term_{term}") for term in terms]
+    long = frame.melt(
+        id_vars=["bar", "score_text"],
+        value_vars=list(terms),
+        var_name="term",
+        value_name="points",
+    ).fillna({"points": 0.0})
+    long["term_label"] = long["term"].map(lambda term: t(f"matching.term_{term}"))
+    long["term_order"] = long["term"].map(list(terms).index)
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("bar:N", sort=order, title=None),
+            x=alt.X(
+                "sum(points):Q",
+                title=t("matching.col_score"),
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+            color=alt.Color(
+                "term_label:N",
+                title=t("matching.slide_terms"),
+                sort=labels,
+                scale=alt.Scale(
+                    domain=labels, range=[TERM_COLORS[term] for term in terms]
+                ),
+                legend=alt.Legend(labelLimit=0),
+            ),
+            order=alt.Order("term_order:Q"),
+            tooltip=[
+                alt.Tooltip("bar:N", title=t("matching.map_place")),
+                alt.Tooltip("term_label:N", title=t("matching.slide_terms")),
+                alt.Tooltip("points:Q", title=t("matching.col_score"), format=".1f"),
+            ],
+        )
+    )
+    scores = (
+        alt.Chart(frame)
+        .mark_text(align="left", dx=4, fontSize=SCORE_TEXT_SIZE)
+        .encode(
+            y=alt.Y("bar:N", sort=order, title=None),
+            x=alt.X("score:Q"),
+            text="score_text:N",
+        )
+    )
+    return configure((bars + scores).properties(height=alt.Step(34)))
