@@ -36,22 +36,48 @@ CHART_WIDTH_PX = 900  # CSS pixels before the 2× projector scale
 FIGURE_COLUMN = Inches(3.6)
 FOOTER_LINE = Inches(0.22)  # one 11-pt line of notes and sources
 LANGUAGE_TAGS = {"ja": "ja-JP", "en": "en-US"}
+# A slide that could not be made shows at most this many lines of the reason.
+REASON_LINES = 8
 
 
-def build(lang: str, filters: presenter.Filters | None = None) -> bytes:
+def build(
+    lang: str,
+    filters: presenter.Filters | None = None,
+    *,
+    host_list: presenter.HostList | None = None,
+) -> bytes:
     """The deck of the whole story in `lang`, with the view's `filters`, as bytes.
 
-    A slide whose data cannot be read is left out and named on the title slide.
+    `host_list` is an official's own host list, used instead of the public sample
+    on the slides of host records. A slide that cannot be made, for whatever
+    reason, becomes a slide saying so: the rest of the deck is still handed out.
     """
     filters = filters or {}
-    slides, omitted = [], []
+    slides, failed = [], []
     for key in presenter.story():
         try:
-            slides.append(presenter.slide(key, lang, filters))
-        except KigyojinError as error:
-            logger.warning("slide %s left out of the deck: %s", key, error)
-            omitted.append(key)
-    return deck(slides, lang, filters, omitted=omitted)
+            slides.append(presenter.slide(key, lang, filters, host_list=host_list))
+        except Exception as error:  # one broken slide must not cost the whole deck
+            slides.append(_failed(key, lang, error))
+            failed.append(key)
+    return deck(slides, lang, filters, host_list=host_list, failed=failed)
+
+
+def _failed(key: str, lang: str, error: Exception) -> presenter.Slide:
+    """A slide saying why slide `key` could not be made, in `lang`."""
+    # Messages of our own errors say what to fix; anything else is a bug to log.
+    ours = isinstance(error, KigyojinError)
+    logger.warning(
+        "slide %s could not be made: %s", key, error, exc_info=None if ours else error
+    )
+    title = translate(f"present.about_{key}", lang)
+    reason = error.message(lang) if ours else translate("present.slide_failed", lang)
+    return presenter.Slide(
+        key=key,
+        title=title,
+        message=translate("present.slide_failed_title", lang, title=title),
+        notes=tuple(reason.splitlines()[:REASON_LINES]),
+    )
 
 
 def deck(
@@ -59,15 +85,30 @@ def deck(
     lang: str,
     filters: presenter.Filters,
     *,
-    omitted: Sequence[str] = (),
+    host_list: presenter.HostList | None = None,
+    failed: Sequence[str] = (),
     today: date | None = None,
 ) -> bytes:
-    """A deck of `slides` after a title slide, as the bytes of a .pptx file."""
+    """A deck of `slides` after a title slide, as the bytes of a .pptx file.
+
+    `failed` are the keys of slides that say they could not be made; a slide
+    whose chart cannot be drawn is replaced by one saying so too.
+    """
     t = lambda key, **kw: translate(f"present.{key}", lang, **kw)  # noqa: E731
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     blank = prs.slide_layouts[6]
     tag = LANGUAGE_TAGS.get(lang, "ja-JP")
+
+    # Charts are drawn first, so that a chart that fails leaves no half-made slide.
+    drawn, failed = [], list(failed)
+    for item in slides:
+        try:
+            image = None if item.chart is None else _chart_png(item.chart)
+        except Exception as error:  # the slide says so instead
+            item, image = _failed(item.key, lang, error), None
+            failed.append(item.key)
+        drawn.append((item, image))
 
     title_slide = prs.slides.add_slide(blank)
     box = _text_box(title_slide, MARGIN, Inches(1.2), Inches(12.3), Inches(1.4))
@@ -78,14 +119,14 @@ def deck(
     for line in presenter.vintage_lines(lang, today):
         _paragraph(box, line, 16, tag)
     _paragraph(box, t("deck_filters_heading"), 18, tag, bold=True, space_before=12)
-    for line in presenter.filter_lines(filters, lang):
+    for line in presenter.filter_lines(filters, lang, host_list=host_list):
         _paragraph(box, line, 16, tag)
-    if omitted:
+    if failed:
         _paragraph(
             box,
             t(
                 "deck_omitted",
-                titles=t("list_separator").join(t(f"about_{k}") for k in omitted),
+                titles=t("list_separator").join(t(f"about_{k}") for k in failed),
             ),
             14,
             tag,
@@ -93,15 +134,17 @@ def deck(
             space_before=12,
         )
 
-    for number, item in enumerate(slides, start=2):
-        _story_slide(prs.slides.add_slide(blank), item, lang, tag, number)
+    for number, (item, image) in enumerate(drawn, start=2):
+        _story_slide(prs.slides.add_slide(blank), item, image, lang, tag, number)
 
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
 
 
-def _story_slide(slide, item: presenter.Slide, lang: str, tag: str, number: int):
+def _story_slide(
+    slide, item: presenter.Slide, image: bytes | None, lang: str, tag: str, number: int
+) -> None:
     box = _text_box(slide, MARGIN, Inches(0.3), Inches(12.3), Inches(0.8))
     _paragraph(box, item.title, 30, tag, bold=True)
     box = _text_box(slide, MARGIN, Inches(1.1), Inches(12.3), Inches(0.8))
@@ -113,14 +156,12 @@ def _story_slide(slide, item: presenter.Slide, lang: str, tag: str, number: int)
     top, bottom = Inches(2.0), footer_top - Inches(0.1)
     left = MARGIN
     if item.figures:
-        width = FIGURE_COLUMN if item.chart is not None else Inches(12.3)
-        _figures(slide, item.figures, left, top, width, bottom - top, tag, item.chart)
-        if item.chart is not None:
+        width = FIGURE_COLUMN if image is not None else Inches(12.3)
+        _figures(slide, item.figures, left, top, width, bottom - top, tag, image)
+        if image is not None:
             left = MARGIN + FIGURE_COLUMN + Inches(0.2)
-    if item.chart is not None:
-        _picture(
-            slide, item.chart, left, top, SLIDE_WIDTH - MARGIN - left, bottom - top
-        )
+    if image is not None:
+        _picture(slide, image, left, top, SLIDE_WIDTH - MARGIN - left, bottom - top)
 
     box = _text_box(slide, MARGIN, footer_top, Inches(11.8), SLIDE_HEIGHT - footer_top)
     note_prefix = translate("present.note_prefix", lang)
@@ -160,10 +201,14 @@ def _figures(slide, shown, left, top, width, height, tag, chart) -> None:
         _paragraph(box, figure.caption, 14, tag, align=PP_ALIGN.CENTER)
 
 
-def _picture(slide, chart, left, top, width, height) -> None:
-    """The chart as a PNG, as large as fits the box, keeping its proportions."""
+def _chart_png(chart) -> bytes:
+    """A slide's chart as a PNG, its text sized for a projected slide."""
     spec = render.enlarge(chart, render.EXPORT_TEXT_SCALE)
-    image = render.png(spec, width=CHART_WIDTH_PX)
+    return render.png(spec, width=CHART_WIDTH_PX)
+
+
+def _picture(slide, image: bytes, left, top, width, height) -> None:
+    """The PNG `image`, as large as fits the box, keeping its proportions."""
     pixels_wide, pixels_high = _png_size(image)
     scale = min(width / pixels_wide, height / pixels_high)
     shown_width, shown_height = int(pixels_wide * scale), int(pixels_high * scale)

@@ -14,8 +14,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import altair as alt
+import pandas as pd
 
 from kigyojin import (
     companies,
@@ -26,13 +28,14 @@ from kigyojin import (
     fmt,
     hosts,
     render,
+    rules,
     subsidy,
 )
 from kigyojin.charts import companies as company_charts
 from kigyojin.charts import fields as field_charts
 from kigyojin.charts import overview as overview_charts
 from kigyojin.errors import KigyojinError
-from kigyojin.i18n import catalog, label, translate
+from kigyojin.i18n import label, translate
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +43,28 @@ logger = logging.getLogger(__name__)
 OWN_PARAMETERS = ("lang", "present", "slide")
 # The deck's fiscal years are written R5, R6 (令和); R6 is FY2024.
 _REIWA = re.compile(r"R(\d+)")
-# The refund slide's scenario, DOMAIN.md §4's worked example: a company dispatch
-# from October to the March a year and a half later, ¥6,000,000 a year. What is
-# refunded is computed by `subsidy.estimate` from the rules file.
-WORKED_EXAMPLE = {
-    "kind": "dispatch",
-    "start": date(2025, 10, 1),
-    "end": date(2027, 3, 31),
-    "contribution": 6_000_000,
-}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A planned dispatch whose refund the refund slide works out."""
+
+    kind: str
+    start: date
+    end: date
+    amounts: Mapping[str, int]  # yen a year by item (preparation: a fiscal year)
+    from_calculator: bool = False
+
+
+# The refund slide's scenario unless the view is the calculator's (制度チェック):
+# DOMAIN.md §4's worked example, a company dispatch from October to the March a
+# year and a half later, ¥6,000,000 a year. What is refunded is computed by
+# `subsidy.estimate` from the rules file.
+WORKED_EXAMPLE = Scenario(
+    "dispatch", date(2025, 10, 1), date(2027, 3, 31), {"contribution": 6_000_000}
+)
+# The calculator's URL parameters (pages/check.py), which the refund slide takes.
+CALCULATOR_PARAMETERS = ("kind", "start", "end", *subsidy.ITEMS)
 # The ranking slide says what share the top this many companies send.
 TOP_COMPANIES = 10
 
@@ -115,24 +131,31 @@ def _headline(lang: str, filters: Filters) -> Slide:
     year = figures.latest_fiscal_year()
     heads = {(h.kind, h.measure): h for h in figures.headlines(year)}
 
-    def best(measure: str) -> figures.Headline:
-        # Both types together where the year has such a figure, else the dispatch.
-        return heads.get(("total", measure)) or heads[("dispatch", measure)]
+    def best(measure: str) -> figures.Headline | None:
+        # Both types together where the year has such a figure, else the dispatch,
+        # else the side job: a broken or partial year may lack any of them.
+        found = (heads.get((kind, measure)) for kind in ("total", *data.KINDS))
+        return next((head for head in found if head is not None), None)
 
     people = best("people")
+    if people is None:
+        raise KigyojinError("present.error_no_people", year=year)
     by_kind = [
         t("kind_people", kind=label(kind, lang), people=fmt.people(head.value, lang))
         for kind in data.KINDS
         if (head := heads.get((kind, "people"))) is not None
     ]
-    figures_shown = [
-        Figure(
-            fmt.people(people.value, lang),
-            t("headline_people", year=fmt.fiscal_year(year, lang)),
+    people_caption = t("headline_people", year=fmt.fiscal_year(year, lang))
+    if people.kind != "total":
+        people_caption = t(
+            "measure_of_kind", measure=people_caption, kind=label(people.kind, lang)
         )
-    ]
+    figures_shown = [Figure(fmt.people(people.value, lang), people_caption)]
     for measure in ("host_municipalities", "companies"):
         head = best(measure)
+        if head is None:
+            logger.warning("no %s for FY%s on the headline slide", measure, year)
+            continue
         figures_shown.append(
             Figure(
                 t(f"unit_{measure}", value=fmt.number(head.value)),
@@ -146,7 +169,7 @@ def _headline(lang: str, filters: Filters) -> Slide:
     return Slide(
         key="headline",
         title=t("headline_title", year=fmt.fiscal_year(year, lang)),
-        message=t("list_separator").join(by_kind),
+        message=t("list_separator").join(by_kind) or t("headline_no_kinds"),
         figures=tuple(figures_shown),
         sources=("national_totals",),
     )
@@ -269,14 +292,12 @@ def _companies(lang: str, filters: Filters) -> Slide:
 
 
 def _refund(lang: str, filters: Filters) -> Slide:
-    """A worked refund: what the state pays back per fiscal year, and what is left."""
+    """What the state pays back per fiscal year, and what is left: for the
+    calculator's dispatch when the view is the calculator's, else the worked one."""
     t = _t(lang)
-    example = WORKED_EXAMPLE
+    scenario, refused = refund_scenario(filters)
     result = subsidy.estimate(
-        example["kind"],
-        example["start"],
-        example["end"],
-        contribution=example["contribution"],
+        scenario.kind, scenario.start, scenario.end, **scenario.amounts
     )
     money = fmt.man_yen if lang == "ja" else lambda v: fmt.yen(v, lang)
     shown = [
@@ -292,22 +313,105 @@ def _refund(lang: str, filters: Filters) -> Slide:
         for row in result.rows
     ]
     shown.append(Figure(money(result.total_burden), t("refund_burden")))
-    notes = (t("refund_note"),) if result.confidence != "official" else ()
+    costs = [
+        t(
+            "refund_cost_fiscal_year"
+            if item in subsidy.PER_FISCAL_YEAR
+            else "refund_cost",
+            item=translate(f"check.item_{item}", lang),
+            amount=money(amount),
+        )
+        for item, amount in scenario.amounts.items()
+        if amount
+    ]
+    if scenario.from_calculator:
+        notes = [t("refund_from_calculator")]
+    elif refused is not None:
+        notes = [t("refund_calculator_refused", reason=refused.message(lang))]
+    else:
+        notes = [t("refund_worked_example")]
+    if result.confidence != rules.OFFICIAL:
+        notes.append(t("refund_note"))
+    kind = label(scenario.kind, lang)
     return Slide(
         key="refund",
-        title=t("refund_title"),
+        title=t(
+            "refund_title_calculator" if scenario.from_calculator else "refund_title",
+            kind=kind,
+        ),
         message=t(
             "refund_message",
-            kind=label(example["kind"], lang),
-            start=example["start"].isoformat(),
-            end=example["end"].isoformat(),
-            contribution=money(example["contribution"]),
+            kind=kind,
+            start=scenario.start.isoformat(),
+            end=scenario.end.isoformat(),
+            costs=t("list_separator").join(costs) or t("refund_no_costs"),
             refund=money(result.total_refund),
         ),
         figures=tuple(shown),
         sources=("mic_r5",),
-        notes=notes,
+        notes=tuple(notes),
     )
+
+
+def refund_scenario(filters: Filters) -> tuple[Scenario, KigyojinError | None]:
+    """The dispatch the refund slide works out, and why the calculator's was not.
+
+    A view with the calculator's parameters (`?kind=&start=&end=&contribution=`)
+    gives its dispatch, an amount left out taking the calculator's default (the
+    first item its cap, the others nothing). Without them, or when they cannot
+    be used, the worked example, with the reason in the second place.
+    """
+    if not any(_values(filters, key) for key in CALCULATOR_PARAMETERS):
+        return WORKED_EXAMPLE, None
+    try:
+        scenario = _calculator_scenario(filters)
+        subsidy.estimate(
+            scenario.kind, scenario.start, scenario.end, **scenario.amounts
+        )
+    except KigyojinError as error:
+        logger.warning("refund slide shows the worked example: %s", error)
+        return WORKED_EXAMPLE, error
+    return scenario, None
+
+
+def _calculator_scenario(filters: Filters) -> Scenario:
+    """The calculator's dispatch from its URL parameters; raises `InputError`."""
+    first = {key: (_values(filters, key) or [None])[0] for key in CALCULATOR_PARAMETERS}
+    kind = first["kind"] or "dispatch"
+    if kind not in subsidy.KINDS:
+        raise rules.InputError("present.calculator_bad_kind", value=kind[:40])
+    days = {}
+    for name in ("start", "end"):
+        if first[name] is None:
+            raise rules.InputError("present.calculator_no_period")
+        try:
+            days[name] = date.fromisoformat(first[name])
+        except ValueError:
+            raise rules.InputError(
+                "present.calculator_bad_date",
+                field=rules.Term(f"check.field_{name}"),
+                value=first[name][:40],
+            ) from None
+    loaded = rules.load()
+    subsidy.check_dates(kind, days["start"], days["end"], loaded)
+    fiscal_year = subsidy.fiscal_year_of(days["start"])
+    amounts = {}
+    for index, item in enumerate(loaded.items(kind, fiscal_year)):
+        text = first[item]
+        if text is None:
+            # As the calculator: the first item starts at its cap, the rest at 0.
+            cap = loaded.get(f"{item}_cap", kind, fiscal_year).value
+            amounts[item] = int(cap) if index == 0 else 0
+            continue
+        try:
+            amounts[item] = int(text)
+        except ValueError:
+            raise rules.InputError(
+                "present.calculator_bad_amount",
+                item=rules.item_term(item),
+                value=text[:40],
+            ) from None
+    return Scenario(kind, days["start"], days["end"], amounts, from_calculator=True)
 
 
 def _values(filters: Filters, key: str) -> list[str]:
@@ -318,48 +422,85 @@ def _values(filters: Filters, key: str) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def host_filters(filters: Filters) -> dict:
+@dataclass(frozen=True)
+class HostList:
+    """An official's own host list (`importer.read_host_list`), for one session:
+    the slides of host records show it instead of the public sample."""
+
+    name: str  # the file's name as uploaded
+    records: pd.DataFrame = field(compare=False, repr=False)
+
+
+def host_filters(filters: Filters, records: pd.DataFrame | None = None) -> dict:
     """The map page's filters of the host records (`?pref=&type=&field=&company=
-    &fy=`), as `hosts.filter_records` takes them; unknown values are dropped."""
+    &fy=`), as `hosts.filter_records` takes them; unknown values are dropped.
+
+    `company` is the company's key (`companies.normalize`), as the companies page
+    has it, or a name from `records` (default: the public sample), as the map
+    page has it; either way the key comes out, to match every spelling.
+    """
+    records = hosts.records() if records is None else records
     prefectures = set(data.load("prefectures")["pref_code"])
     years = _values(filters, "fy")
+    company = companies.normalize((_values(filters, "company") or [""])[0])
+    known = set(records["company"].map(companies.normalize))
     return {
         "pref_code": choice(filters, "pref", sorted(prefectures), None),
         "types": tuple(t for t in _values(filters, "type") if t in data.HOST_TYPES),
         "fields": tuple(_values(filters, "field")),
-        "company": (_values(filters, "company") or [None])[0] or None,
+        "company": company if company in known else None,
         "fiscal_year": int(years[0]) if years and years[0].isdigit() else None,
     }
 
 
-def _map(lang: str, filters: Filters) -> Slide:
-    """Who may host, by municipality, with the public host records on top; the
-    prefecture and record filters of the map page apply."""
+def _host_records(
+    filters: Filters, host_list: HostList | None
+) -> tuple[pd.DataFrame, dict]:
+    """The host records the view's filters keep (from `host_list` if given), and
+    the filters as `host_filters` read them."""
+    everything = hosts.records(None if host_list is None else host_list.records)
+    chosen = host_filters(filters, everything)
+    kept = hosts.filter_records(everything, **{**chosen, "company": None})
+    if chosen["company"]:
+        kept = kept[kept["company"].map(companies.normalize) == chosen["company"]]
+    return kept, chosen
+
+
+def _map(lang: str, filters: Filters, host_list: HostList | None = None) -> Slide:
+    """Who may host, by municipality, with the host records on top (the public
+    sample, or `host_list`); the prefecture and record filters of the map page
+    apply."""
     t = _t(lang)
-    chosen = host_filters(filters)
+    records, chosen = _host_records(filters, host_list)
     pref_code = chosen["pref_code"]
     verdicts = eligibility.host_verdicts()
     if pref_code:
         verdicts = verdicts[verdicts["code"].str[:2] == pref_code]
     eligible = int((verdicts["verdict"] == eligibility.ELIGIBLE).sum())
-    records = hosts.filter_records(hosts.records(), **chosen)
     stated = _deck_figure("eligible_municipalities")
     if pref_code:
         names = data.load("prefectures").set_index("pref_code")
         column = "pref_name" if lang == "ja" else "pref_en"
         title = t("map_title_prefecture", pref=names.at[pref_code, column])
-        notes = (t("map_note_prefecture"),)
+        notes = [t("map_note_prefecture")]
     else:
         title = t("map_title")
-        notes = (t("map_note", stated=fmt.number(stated), ours=fmt.number(eligible)),)
+        notes = [t("map_note", stated=fmt.number(stated), ours=fmt.number(eligible))]
+    counts = {
+        "records": fmt.number(len(records)),
+        "municipalities": fmt.number(records["code"].nunique()),
+    }
+    sources = ["regional_requirement", "teijuu_jiritsuken", "boundaries"]
+    if host_list is None:
+        message = t("map_message", **counts)
+        sources.append("hosts")
+    else:
+        message = t("map_message_upload", name=host_list.name, **counts)
+        notes.append(t("host_list_note"))
     return Slide(
         key="map",
         title=title,
-        message=t(
-            "map_message",
-            records=fmt.number(len(records)),
-            municipalities=fmt.number(records["code"].nunique()),
-        ),
+        message=message,
         figures=(
             Figure(
                 t("unit_municipalities", value=fmt.number(eligible)),
@@ -368,8 +509,8 @@ def _map(lang: str, filters: Filters) -> Slide:
         ),
         chart=render.map_chart(lang, pref_code, records),
         chart_alt=t("map_alt"),
-        sources=("regional_requirement", "teijuu_jiritsuken", "boundaries", "hosts"),
-        notes=notes,
+        sources=tuple(sources),
+        notes=tuple(notes),
     )
 
 
@@ -442,14 +583,30 @@ def story() -> list[str]:
     return list(SLIDES)
 
 
-def slide(key: str, lang: str, filters: Filters | None = None) -> Slide:
-    """Slide `key` in `lang`, built with the view's `filters` (URL parameters)."""
-    return SLIDES[key](lang, filters or {})
+# The slides that show host records, and so take an official's own host list.
+HOST_LIST_SLIDES = ("map",)
 
 
-def slides(lang: str, filters: Filters | None = None) -> list[Slide]:
+def slide(
+    key: str,
+    lang: str,
+    filters: Filters | None = None,
+    *,
+    host_list: HostList | None = None,
+) -> Slide:
+    """Slide `key` in `lang`, built with the view's `filters` (URL parameters);
+    `host_list` replaces the public sample on the slides of host records."""
+    builder = SLIDES[key]
+    if host_list is not None and key in HOST_LIST_SLIDES:
+        builder = partial(builder, host_list=host_list)
+    return builder(lang, filters or {})
+
+
+def slides(
+    lang: str, filters: Filters | None = None, *, host_list: HostList | None = None
+) -> list[Slide]:
     """Every slide of the story, in order."""
-    return [slide(key, lang, filters) for key in story()]
+    return [slide(key, lang, filters, host_list=host_list) for key in story()]
 
 
 # --- What the title slide says -------------------------------------------------------
@@ -467,16 +624,100 @@ def view_filters(parameters: Mapping[str, str | Sequence[str]]) -> dict[str, lis
     return result
 
 
-def filter_lines(filters: Filters, lang: str) -> list[str]:
-    """Each filter in force as "name: value" in `lang`; none gives a line saying so."""
+def filter_lines(
+    filters: Filters, lang: str, *, host_list: HostList | None = None
+) -> list[str]:
+    """Each filter the story applies as "name: value" in `lang`, and the host list
+    in use if it is an official's own; none gives a line saying so."""
     t = _t(lang)
-    lines = []
-    for key, value in view_filters(filters).items():
-        name_key = f"present.filter_{key}"
-        name = translate(name_key, lang) if name_key in catalog() else key
-        shown = t("list_separator").join(label(v, lang) for v in value)
-        lines.append(t("filter_line", name=name, value=shown))
+    lines = [
+        t("filter_line", name=name, value=value)
+        for name, value in applied_filters(filters, lang, host_list=host_list)
+    ]
+    if host_list is not None:
+        lines.append(
+            t(
+                "filter_host_list",
+                name=host_list.name,
+                count=fmt.number(len(host_list.records)),
+            )
+        )
     return lines or [t("no_filters")]
+
+
+def applied_filters(
+    filters: Filters, lang: str, *, host_list: HostList | None = None
+) -> list[tuple[str, str]]:
+    """(name, value) of each filter a slide applies, in `lang`, as people read them:
+    a prefecture by its name, a company by its name, a date with its fiscal year.
+
+    A parameter no slide reads (a page's search box, the municipality a page has
+    open) and a value no slide can use are left out. A slide that reads a new
+    filter names it here. A part whose data cannot be read is left out too (its
+    slides say why).
+    """
+    t = _t(lang)
+    separator = t("list_separator")
+
+    def name(key: str) -> str:
+        return translate(f"present.filter_{key}", lang)
+
+    def trend() -> list[tuple[str, str]]:
+        measure = choice(filters, "measure", figures.MEASURES, None)
+        return [(name("measure"), label(measure, lang))] if measure else []
+
+    def year() -> list[tuple[str, str]]:
+        tables = ("categories", "company_ranking")
+        years = sorted({str(y) for table in tables for y in fields.years_of(table)})
+        chosen = choice(filters, "year", years, None)
+        return [(name("year"), fmt.fiscal_year(int(chosen), lang))] if chosen else []
+
+    def host_records() -> list[tuple[str, str]]:
+        everything = hosts.records(None if host_list is None else host_list.records)
+        chosen = host_filters(filters, everything)
+        shown = []
+        if chosen["pref_code"]:
+            names = data.load("prefectures").set_index("pref_code")
+            column = "pref_name" if lang == "ja" else "pref_en"
+            shown.append((name("pref"), names.at[chosen["pref_code"], column]))
+        for key, values in (("type", chosen["types"]), ("field", chosen["fields"])):
+            if values:
+                shown.append(
+                    (name(key), separator.join(label(v, lang) for v in values))
+                )
+        if chosen["company"]:
+            # The name the records spell it with most often.
+            keys = everything["company"].map(companies.normalize)
+            spelled = everything.loc[keys == chosen["company"], "company"]
+            shown.append((name("company"), spelled.value_counts().index[0]))
+        if chosen["fiscal_year"] is not None:
+            shown.append((name("fy"), fmt.fiscal_year(chosen["fiscal_year"], lang)))
+        return shown
+
+    def refund() -> list[tuple[str, str]]:
+        scenario, _ = refund_scenario(filters)
+        if not scenario.from_calculator:
+            return []
+        money = fmt.man_yen if lang == "ja" else lambda v: fmt.yen(v, lang)
+        shown = [(name("kind"), label(scenario.kind, lang))]
+        for key in ("start", "end"):
+            day = getattr(scenario, key)
+            year = fmt.fiscal_year(subsidy.fiscal_year_of(day), lang)
+            shown.append((name(key), t("filter_date", date=day.isoformat(), year=year)))
+        shown += [
+            (translate(f"check.item_{item}", lang), money(amount))
+            for item, amount in scenario.amounts.items()
+            if amount
+        ]
+        return shown
+
+    result = []
+    for part in (trend, year, host_records, refund):
+        try:
+            result += part()
+        except KigyojinError as error:
+            logger.warning("filters left off the title slide: %s", error)
+    return result
 
 
 def vintage_lines(lang: str, today: date | None = None) -> list[str]:

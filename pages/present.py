@@ -24,6 +24,7 @@ keys = presenter.story()
 total = len(keys)
 number = ui.current_slide(total)
 filters = presenter.view_filters(ui.view_parameters())
+host_list = ui.uploaded_host_list()
 
 title_column, nav_column = st.columns([3, 1.4], vertical_alignment="center")
 with nav_column.container(key="present_nav", horizontal=True):
@@ -49,7 +50,7 @@ with nav_column.container(key="present_nav", horizontal=True):
 
 slide = None
 with ui.guard():
-    slide = presenter.slide(keys[number - 1], lang, filters)
+    slide = presenter.slide(keys[number - 1], lang, filters, host_list=host_list)
     title_column.title(slide.title)
     with st.container(key="present_message"):
         st.markdown(ui.plain(slide.message))

@@ -15,7 +15,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from kigyojin import export_pptx, presenter, render
+from kigyojin import data, export_pptx, presenter, render
 from kigyojin import figures as national
 from kigyojin.charts import overview as overview_charts
 from kigyojin.paths import PROJECT_DIR
@@ -208,13 +208,94 @@ def test_english_deck_is_in_english() -> None:
     assert any("Source: " in t for t in slide_texts(deck.slides[1]))
 
 
-def test_deck_leaves_out_slides_whose_data_is_broken(data_copy) -> None:
-    """A corrupt national totals file: those slides are left out and named."""
+def test_a_broken_data_file_gives_slides_that_say_so(data_copy, caplog) -> None:
+    """A corrupt national totals file: every slide is still there, those that
+    need the file saying in English why they could not be made."""
     (data_copy / "national_totals.csv").write_text("fiscal_year,kind\n2024,oops\n")
-    deck = Presentation(io.BytesIO(export_pptx.build("en", {})))
-    titles = [slide_texts(s)[0] for s in list(deck.slides)[1:]]
-    assert "The programme in FY2024" not in titles
-    assert "Who may host, and who has" in titles
+    with caplog.at_level("WARNING", logger="kigyojin.export_pptx"):
+        deck = Presentation(io.BytesIO(export_pptx.build("en", {})))
+    slides = list(deck.slides)[1:]
+    assert len(slides) == len(presenter.story())
+    texts = {slide_texts(s)[0]: "\n".join(slide_texts(s)) for s in slides}
+    assert "Who may host, and who has" in texts
+    assert texts["Headline figures"].startswith(
+        "Headline figures\nThe slide “Headline figures” could not be made.\n"
+        "Note: The data file national_totals.csv could not be loaded."
+    )
+    assert "The slide “Trend” could not be made." in texts["Trend"]
     first = "\n".join(slide_texts(deck.slides[0]))
-    assert "Slides left out because their data could not be read: " in first
+    assert "Slides that could not be made (each says why): " in first
     assert "Headline figures" in first and "Trend" in first
+    failed = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert any("slide headline could not be made" in r.getMessage() for r in failed)
+
+
+def test_an_unexpected_failure_costs_one_slide(monkeypatch, caplog) -> None:
+    """A slide whose builder or chart fails for any reason becomes a slide saying
+    so in the user's language, logged at WARNING; the rest of the deck is made."""
+
+    def broken(lang, filters):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(presenter.SLIDES, "origins", broken)
+    drawn = render.png
+
+    def fails_on_maps(spec, **kwargs):
+        if "layer" in spec and "topojson" in json.dumps(spec["layer"][0]["data"]):
+            raise OSError("renderer gone")
+        return drawn(spec, **kwargs)
+
+    monkeypatch.setattr(render, "png", fails_on_maps)
+    with caplog.at_level("WARNING", logger="kigyojin.export_pptx"):
+        deck = Presentation(io.BytesIO(export_pptx.build("ja", {})))
+    texts = ["\n".join(slide_texts(s)) for s in list(deck.slides)[1:]]
+    assert len(texts) == len(presenter.story())
+    unexpected = (
+        "注：予期しない問題が起きました。データを確認してから、"
+        "もう一度ダウンロードしてください。"
+    )
+    assert texts[-1].startswith(
+        "パートナーの見つけ方\n「パートナーの見つけ方」のスライドは作成できませんでした。\n"
+        + unexpected
+    )
+    map_text = texts[presenter.story().index("map")]
+    assert map_text.startswith("受入可能な市町村の地図\n「受入可能な市町村の地図」")
+    assert unexpected in map_text
+    assert texts[0].startswith(presenter.slide("headline", "ja").title)
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "slide origins could not be made: a bug" in logged
+    assert "slide map could not be made: renderer gone" in logged
+
+
+def test_a_deck_builds_from_a_year_without_some_figures(data_copy) -> None:
+    """A latest year with people only (no hosts, no companies): the deck's
+    headline slide shows what there is."""
+    path = data_copy / "national_totals.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("2025,dispatch,900,,,stated,総務省（試験用の行）,\n")
+    deck = Presentation(io.BytesIO(export_pptx.build("ja", {})))
+    headline = slide_texts(deck.slides[1])
+    assert headline[:2] == ["令和7年度の地域活性化起業人", "企業派遣型 900人"]
+    assert "900人" in headline[2]
+
+
+def test_title_slide_names_the_calculator_and_upload() -> None:
+    """From /check with an uploaded host list: the refund's inputs and the list."""
+    filters = {"kind": ["side_job"], "start": ["2026-04-01"], "end": ["2027-03-31"]}
+    records = data.load("hosts").head(5)  # the table, as an upload reads
+    host_list = presenter.HostList("own.csv", records)
+    slides = presenter.slides("ja", filters, host_list=host_list)
+    deck = Presentation(
+        io.BytesIO(export_pptx.deck(slides, "ja", filters, host_list=host_list))
+    )
+    lines = "\n".join(slide_texts(deck.slides[0])).splitlines()
+    assert lines[lines.index("表示条件") + 1 :] == [
+        "措置額の試算の型：副業型",
+        "開始日：2026-04-01（令和8年度）",
+        "終了日：2027-03-31（令和8年度）",
+        "報償費等：100万円",
+        "受入事例：アップロードした一覧「own.csv」（5件、このセッションのみ。"
+        "公開事例の標本の代わり）",
+    ]
+    refund = slide_texts(deck.slides[1 + presenter.story().index("refund")])
+    assert refund[0] == "国の措置額の試算（副業型）"

@@ -1,12 +1,14 @@
 """The seminar story and presenter mode: slides from the data, URL state, links."""
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kigyojin import presenter
+from kigyojin import figures, importer, presenter
+from kigyojin.paths import PROJECT_DIR
 from kigyojin.presenter import Figure
 
 APP = "../app.py"  # AppTest resolves a relative path against this file
@@ -39,6 +41,18 @@ def reopen(at: AppTest) -> AppTest:
     presenter mode, so a button's effect is checked through its URL.)
     """
     return run_app(**url(at))
+
+
+def hokkaido_list() -> presenter.HostList:
+    """The shipped host records of 北海道 only, read as an official's upload."""
+    header, *rows = (PROJECT_DIR / "data/kigyoujin_hosts.csv").read_text().splitlines()
+    text = "\n".join([header, *(row for row in rows if row.startswith("01"))]) + "\n"
+    records = importer.read_host_list(text.encode(), "hokkaido.csv")
+    return presenter.HostList("hokkaido.csv", records)
+
+
+# The calculator's parameters of a side job in FY2026, as /check puts them in the URL.
+SIDE_JOB = {"kind": ["side_job"], "start": ["2026-04-01"], "end": ["2027-03-31"]}
 
 
 def test_story_order() -> None:
@@ -130,10 +144,82 @@ def test_map_slide_follows_the_map_pages_prefecture() -> None:
 def test_refund_slide_is_the_worked_example() -> None:
     """2025-10 to 2027-03 at ¥6M a year: ¥2.8M + ¥5.6M refunded, ¥0.6M borne."""
     slide = presenter.slide("refund", "en")
+    assert slide.title == "A worked refund (Company dispatch)"
     assert [f.value for f in slide.figures] == ["¥2,800,000", "¥5,600,000", "¥600,000"]
     assert slide.figures[0].caption == "refunded for FY2025 (6 months, cost ¥3,000,000)"
+    assert slide.message == (
+        "Company dispatch from 2025-10-01 to 2027-03-31, with Contribution to the "
+        "company (salary etc.) at ¥6,000,000 a year: the state refunds ¥8,400,000 "
+        "in all through special local allocation tax."
+    )
+    assert slide.notes[0].startswith("A worked example.")
+    assert len(slide.notes) == 2  # prorating is an assumption: shown as an estimate
+
+
+def test_refund_slide_follows_the_calculator() -> None:
+    """Started from /check: the side job entered there, its fee left at the cap."""
+    slide = presenter.slide("refund", "ja", SIDE_JOB)
+    assert (slide.title, slide.message) == (
+        "国の措置額の試算（副業型）",
+        "副業型で2026-04-01から2027-03-31まで、報償費等が年100万円の場合、"
+        "国は合計100万円を特別交付税で措置します。",
+    )
+    assert slide.figures == (
+        Figure("100万円", "令和8年度（12か月、経費100万円）の措置額"),
+        Figure("0万円", "自治体の負担（合計）"),
+    )
+    assert slide.notes[0] == "制度チェックで入力した期間と金額による試算です。"
+
+
+def test_refund_slide_takes_the_calculators_amounts() -> None:
+    """?contribution=3000000&proposal=1000000: all of the first and half of the
+    second refunded (rate 0.5), ¥0.5M borne."""
+    filters = {
+        "start": "2026-04-01",
+        "end": "2027-03-31",
+        "contribution": "3000000",
+        "proposal": "1000000",
+    }
+    slide = presenter.slide("refund", "en", filters)
+    assert slide.title == "The refund worked out (Company dispatch)"
+    assert "Contribution to the company (salary etc.) at ¥3,000,000 a year, " in (
+        slide.message
+    )
+    assert [f.value for f in slide.figures] == ["¥3,500,000", "¥500,000"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "reason"),
+    [
+        ({"kind": "side_job"}, "The link gives no start and end dates."),
+        (
+            {"start": "2026-13-01", "end": "2027-03-31"},
+            "The start “2026-13-01” is not a date.",
+        ),
+        (
+            {"kind": "nonsense", "start": "2026-04-01", "end": "2027-03-31"},
+            "There is no type “nonsense”.",
+        ),
+        (
+            {**SIDE_JOB, "fee": "lots"},
+            "The amount “lots” for Fee to the individual is not a whole number of yen.",
+        ),
+        (
+            {"start": "2026-04-01", "end": "2026-05-31"},
+            "2026-04-01 to 2026-05-31 is too short: a period of the type "
+            "“Company dispatch” must last at least 6 months.",
+        ),
+    ],
+)
+def test_refund_slide_says_why_it_fell_back(filters: dict, reason: str) -> None:
+    """Calculator input that cannot be used: the worked example, saying why."""
+    slide = presenter.slide("refund", "en", filters)
+    assert slide.title == "A worked refund (Company dispatch)"
     assert "¥8,400,000" in slide.message
-    assert slide.notes  # prorating is an assumption: shown as an estimate
+    assert slide.notes[0] == (
+        "The self-check's input cannot be used, so this is the worked example: "
+        + reason
+    )
 
 
 def test_fields_and_companies_slides() -> None:
@@ -181,6 +267,132 @@ def test_filter_and_vintage_lines() -> None:
         "受入要件の判定：2022-04-01時点の地域要件確認表、市町村境界：2021-01-01時点",
         "作成日：2026-04-01",
     ]
+
+
+# Every filter a slide applies, with parameters no slide reads (a page's search,
+# its chosen field group, the municipality it has open, another page's choices).
+EVERY_FILTER = {
+    **SIDE_JOB,
+    "fee": ["800000"],
+    "measure": ["companies"],
+    "year": ["2023"],
+    "pref": ["01"],
+    "type": ["企業派遣型"],
+    "company": ["jtb"],
+    "fy": ["2024"],
+    "group": ["dx"],
+    "q": ["JTB"],
+    "code": ["01209"],
+    "types": ["large"],
+}
+
+
+def test_filter_lines_name_what_the_deck_applies() -> None:
+    """Names from the catalog, values as people read them, and nothing unused."""
+    assert presenter.filter_lines(EVERY_FILTER, "ja") == [
+        "推移の指標：派遣元企業数",
+        "活動分野・派遣元企業の年度：令和5年度",
+        "都道府県：北海道",
+        "類型：企業派遣型",
+        "企業：株式会社JTB",
+        "事例の年度：令和6年度",
+        "措置額の試算の型：副業型",
+        "開始日：2026-04-01（令和8年度）",
+        "終了日：2027-03-31（令和8年度）",
+        "報償費等：80万円",
+    ]
+    assert presenter.filter_lines(EVERY_FILTER, "en") == [
+        "Trend measure: Companies",
+        "Fiscal year of the fields and companies: FY2023",
+        "Prefecture: Hokkaido",
+        "Type: Company dispatch",
+        "Company: 株式会社JTB",
+        "Fiscal year of the cases: FY2024",
+        "Type of the refund worked out: Side job",
+        "Start: 2026-04-01 (FY2026)",
+        "End: 2027-03-31 (FY2026)",
+        "Fee to the individual: ¥800,000",
+    ]
+
+
+def test_filter_lines_leave_out_values_no_slide_can_use() -> None:
+    """An unknown prefecture, company or year, or unusable calculator input, is
+    not a filter in force."""
+    filters = {
+        "pref": "99",
+        "company": "nobody",
+        "year": "1999",
+        "measure": "x",
+        "start": "2026-04-01",
+        "end": "2026-05-31",
+    }
+    assert presenter.filter_lines(filters, "en") == [
+        "No filters (whole country, default view)"
+    ]
+
+
+def test_map_slide_follows_the_companies_pages_company_key() -> None:
+    """`?company=jtb` (a key, from the companies page) marks JTB's records."""
+    slide = presenter.slide("map", "en", {"company": "jtb"})
+    assert "2 public cases in 2 municipalities" in slide.message
+
+
+def test_map_slide_and_title_show_an_uploaded_host_list() -> None:
+    """A session's own host list replaces the sample on the map and is named."""
+    host_list = hokkaido_list()
+    slide = presenter.slide("map", "ja", {}, host_list=host_list)
+    assert slide.message == (
+        "三大都市圏の外は全域が対象です。"
+        "点はアップロードした一覧「hokkaido.csv」の20件（12市町村）です。"
+    )
+    assert (
+        slide.notes[-1]
+        == "アップロードした一覧はこのセッションの中だけで使い、保存していません。"
+    )
+    assert slide.sources == ("regional_requirement", "teijuu_jiritsuken", "boundaries")
+    spec = slide.chart.to_dict()
+    assert len(spec["datasets"][spec["layer"][1]["data"]["name"]]) == 12
+    assert presenter.filter_lines({"pref": "01"}, "en", host_list=host_list) == [
+        "Prefecture: Hokkaido",
+        "Host cases: your uploaded list “hokkaido.csv” (20 records, this session "
+        "only, instead of the public sample)",
+    ]
+
+
+def test_headline_survives_a_year_without_some_figures(data_copy: Path) -> None:
+    """A latest year whose one row gives people only: that figure, no KeyError."""
+    path = data_copy / "national_totals.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("2025,dispatch,900,,,stated,総務省（試験用の行）,\n")
+    slide = presenter.slide("headline", "en")
+    assert (slide.title, slide.message) == (
+        "The programme in FY2025",
+        "Company dispatch: 900 people",
+    )
+    assert slide.figures == (
+        Figure(
+            "900 people",
+            "entrepreneurs working in the regions in FY2025 (Company dispatch)",
+        ),
+    )
+
+
+def test_headline_survives_a_year_with_only_its_total(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Figures of both types together only: those, and a message saying so."""
+    every = figures.headlines
+    monkeypatch.setattr(
+        figures,
+        "headlines",
+        lambda year=None: [h for h in every(year) if h.kind == "total"],
+    )
+    slide = presenter.slide("headline", "en")
+    assert slide.message == "The data gives no numbers by type for this year."
+    assert slide.figures == (
+        Figure("871 people", "entrepreneurs working in the regions in FY2024"),
+        Figure("439", "Host municipalities (Total)"),
+    )
 
 
 # --- Presenter mode in the app -------------------------------------------------------
@@ -254,3 +466,19 @@ def test_broken_data_file_shows_a_message_on_its_slide(data_copy) -> None:
     messages = [e.value for e in at.error]
     assert messages and "national\\_totals\\.csv" in messages[0]
     assert at.button(key="present_next")  # the presenter can still move on
+
+
+def test_presenter_mode_uses_the_sessions_host_list() -> None:
+    """An upload kept in the session is what the presenter's map slide shows."""
+    host_list = hokkaido_list()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(present="1", slide=str(presenter.story().index("map") + 1))
+    at.session_state["host_upload"] = {
+        "name": host_list.name,
+        "file_id": "test",
+        "records": host_list.records,
+    }
+    at.run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown]
+    assert any("hokkaido\\.csv" in text and "20件" in text for text in shown), shown

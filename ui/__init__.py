@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -496,14 +497,18 @@ def copy_link() -> None:
     st.code(share_url(), language=None, wrap_lines=True)
 
 
-def png_download(chart, file_name: str, key: str) -> None:
-    """A PNG of `chart` at projector resolution (1,920 px wide), made on click."""
+def png_download(chart, file_name: str, key: str, *, where=None) -> None:
+    """A PNG of `chart` (an Altair chart or its spec) at projector resolution
+    (1,920 px wide, Japanese intact), made on click; `where` as in altair_chart."""
     from kigyojin import render  # vl-convert is loaded only for an export
 
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
-    st.download_button(
+    def image() -> bytes:
+        spec = chart if isinstance(chart, dict) else chart.to_dict()
+        return render.png(render.enlarge(spec, render.EXPORT_TEXT_SCALE))
+
+    (where or st).download_button(
         t()("present.download_png"),
-        lambda: render.png(render.enlarge(spec, render.EXPORT_TEXT_SCALE)),
+        image,
         file_name=file_name,
         mime="image/png",
         key=key,
@@ -512,15 +517,27 @@ def png_download(chart, file_name: str, key: str) -> None:
     )
 
 
+def uploaded_host_list():
+    """This session's uploaded host list (`host_upload`) as the presenter takes it,
+    or None when the session shows the public sample."""
+    from kigyojin import presenter
+
+    active = st.session_state.get(HOST_UPLOAD_STATE)
+    if active is None:
+        return None
+    return presenter.HostList(active["name"], active["records"])
+
+
 def deck_download(key: str) -> None:
     """The story as a PowerPoint deck in this view's language and filters, on click."""
     from kigyojin import export_pptx, presenter
 
     language = lang()
     filters = presenter.view_filters(view_parameters())
+    host_list = uploaded_host_list()
     st.download_button(
         t()("present.download_pptx"),
-        lambda: export_pptx.build(language, filters),
+        lambda: export_pptx.build(language, filters, host_list=host_list),
         file_name=t()("present.deck_file"),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key=key,
@@ -605,13 +622,24 @@ def _chart_spec(builder_name: str, _builder, *args) -> dict:
     return _builder(*args).to_dict()
 
 
-def altair_chart(builder, *args, where=None, **kwargs):
+def altair_chart(builder, *args, where=None, png: str | None = None, **kwargs):
     """Draw the Altair chart `builder(*args)`, its Vega-Lite spec built only once.
 
     Building an Altair chart and validating its spec takes tens of milliseconds on
     every rerun; the spec depends only on the arguments, so it is cached for all
-    sessions. `where` is the container (a column, a tab; the page by default);
-    `kwargs` go to st.vega_lite_chart (alt, key, on_select, ...).
+    sessions. `builder` may also be a chart already built (drawn as
+    st.altair_chart draws it). `where` is the container (a column, a tab; the
+    page by default); `png` names a PNG download of the chart put under it
+    (`png_download`); `kwargs` go to st.vega_lite_chart (alt, key, on_select, ...).
     """
-    spec = _chart_spec(f"{builder.__module__}.{builder.__qualname__}", builder, *args)
-    return (where or st).vega_lite_chart(spec, **kwargs)
+    where = where or st
+    if isinstance(builder, alt.TopLevelMixin):
+        drawn = where.altair_chart(builder, **kwargs)
+        chart = builder
+    else:
+        name = f"{builder.__module__}.{builder.__qualname__}"
+        chart = _chart_spec(name, builder, *args)
+        drawn = where.vega_lite_chart(chart, **kwargs)
+    if png is not None:
+        png_download(chart, png, key=f"png_{png}", where=where)
+    return drawn
