@@ -123,7 +123,11 @@ def check_host(code: str) -> HostVerdict:
     code5 = normalize_code(code)
     verdict = _current()[1].get(code5)
     if verdict is None:
-        raise KigyojinError("check.error_unknown_code", value=code5)
+        raise KigyojinError(
+            "check.error_unknown_municipality",
+            value=code5,
+            count=fmt.number(len(data.load("municipalities"))),
+        )
     return verdict
 
 
@@ -290,6 +294,24 @@ class DispatchVerdict:
         """The least sure confidence of the conditions: "official" or 目安."""
         return rules_module.weakest(c.confidence for c in self.conditions)
 
+    @property
+    def outcome(self) -> str:
+        """ "not_ok" (a condition fails), "ok_confirm" (some to confirm) or "ok"."""
+        if self.failed:
+            return "not_ok"
+        return "ok_confirm" if self.to_confirm else "ok"
+
+    def headline(self, lang: str = "ja") -> str:
+        """The verdict in one sentence, in `lang` ("2 conditions are not met.")."""
+        if self.failed:
+            return rules_module.counted(
+                len(self.failed),
+                lang,
+                "check.verdict_not_ok_one",
+                "check.verdict_not_ok_other",
+            )
+        return translate(f"check.verdict_{self.outcome}", lang)
+
 
 def prefecture(value: str | int) -> tuple[str, Named, bool]:
     """(2-digit code, name, in the 三大都市圏) of a prefecture given by code or name."""
@@ -299,12 +321,13 @@ def prefecture(value: str | int) -> tuple[str, Named, bool]:
         text = text.zfill(2)
     for row in table.itertuples():
         names = (row.pref_code, row.pref_name, row.pref_en.lower())
-        short = row.pref_name.rstrip("都道府県") if row.pref_name != "北海道" else ""
+        # 京都府 -> 京都, 東京都 -> 東京: one suffix only. 北海道 has no short form.
+        short = row.pref_name[:-1] if row.pref_name != "北海道" else ""
         if text in names or text.lower() in names or (short and text == short):
             return (
                 row.pref_code,
                 Named(row.pref_name, row.pref_en),
-                row.metro_prefecture == 1,
+                bool(row.metro_prefecture == 1),
             )
     raise InputError("check.error_prefecture", value=str(value)[:40])
 
@@ -313,10 +336,10 @@ def check_dispatch(
     kind: str,
     *,
     company_prefecture: str | int,
-    head_office_in_metro: bool,
+    head_office_in_metro: bool | None,
     workplace_prefecture: str | int,
     months_since_joining: int,
-    works_in_host: bool,
+    works_in_host: bool | None,
     host: str,
     start: date,
     end: date,
@@ -336,7 +359,9 @@ def check_dispatch(
     its code; `start`, `end`: the period, both days included. For "side_job": the
     days, hours and on-site days per month, and `employee` (not a freelancer).
     For "dispatch": `half_in_host`, whether at least half of the working days are
-    spent in the host. A condition given as None is listed in `to_confirm`.
+    spent in the host. An answer given as None (not known yet) makes the
+    conditions it decides `to_confirm`, unless another answer settles them (a
+    company in Tokyo is in the metro areas whatever its head office).
 
     Raises `InputError` (a ValueError) for input that cannot be judged.
     """
@@ -367,11 +392,10 @@ def check_dispatch(
 
     location = rule("company_in_metro")
     if location.value:
-        located = company_metro or head_office_in_metro
         conditions.append(
             Condition(
                 "company",
-                MET if located else FAILED,
+                MET if company_metro else _state(head_office_in_metro),
                 location.confidence,
                 (("prefecture", company_name),),
             )
@@ -381,8 +405,9 @@ def check_dispatch(
         exception = rule("head_office_exception")
         if workplace_metro:
             state, key, confidence = MET, "workplace", location.confidence
-        elif head_office_in_metro and exception.value:
-            state, key, confidence = MET, "workplace_head_office", exception.confidence
+        elif head_office_in_metro is not False and exception.value:
+            state = _state(head_office_in_metro)
+            key, confidence = "workplace_head_office", exception.confidence
         else:
             state, key, confidence = FAILED, "workplace", exception.confidence
         conditions.append(
@@ -403,13 +428,13 @@ def check_dispatch(
         conditions.append(
             Condition(
                 "not_host_worker",
-                FAILED if works_in_host else MET,
+                _state(None if works_in_host is None else not works_in_host),
                 rule("excludes_host_workers").confidence,
             )
         )
 
     low, high = rule("period_min_months"), rule("period_max_months")
-    period = subsidy.full_months(start, end)
+    period = subsidy.full_months(start, end)  # whole months: 6 to 36 of them
     too_long = subsidy.add_months(start, high.value) <= end
     conditions.append(
         Condition(
@@ -419,7 +444,7 @@ def check_dispatch(
             (
                 ("start", start),
                 ("end", end),
-                ("months", period),
+                ("length", subsidy.period_length(start, end)),
                 ("minimum", low.value),
                 ("maximum", high.value),
             ),
@@ -545,16 +570,14 @@ def municipality_choices(lang: str = "ja") -> pd.DataFrame:
     pref = master["pref_code"].map(
         prefectures["pref_en" if lang == "en" else "pref_name"]
     )
-    opening, closing = (" (", ") ") if lang == "en" else ("（", "）")
-    labels = (
-        master["name"]
-        + opening
-        + pref
-        + closing
-        + master["name_kana"]
-        + " "
-        + master["code"]
-    )
+    labels = [
+        translate(
+            "check.choice_label", lang, name=name, prefecture=p, kana=kana, code=code
+        )
+        for name, p, kana, code in zip(
+            master["name"], pref, master["name_kana"], master["code"], strict=True
+        )
+    ]
     verdicts = host_verdicts().set_index("code")["verdict"]
     return pd.DataFrame(
         {
@@ -627,7 +650,7 @@ def summary_text(
                 kind=translate(f"values.{estimate.kind}", lang),
                 start=estimate.start.isoformat(),
                 end=estimate.end.isoformat(),
-                months=estimate.months,
+                length=estimate.length.text(lang),
             )
         )
         for row in estimate.rows:
@@ -636,6 +659,7 @@ def summary_text(
                 + tr(
                     "summary_row",
                     year=fmt.fiscal_year(row.fiscal_year, lang),
+                    period=subsidy.months_text(row.period_months),
                     months=row.months,
                     cost=fmt.yen(row.cost, lang),
                     cap=fmt.yen(row.cap, lang),

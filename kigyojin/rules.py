@@ -450,6 +450,33 @@ class Named:
         return self.en if lang == "en" else self.ja
 
 
+@dataclass(frozen=True)
+class Length:
+    """A period's length as a parameter: 6か月 / 36 months and 1 day."""
+
+    months: int
+    days: int
+
+    def text(self, lang: str) -> str:
+        months = counted(
+            self.months, lang, "check.length_months_one", "check.length_months_other"
+        )
+        if not self.days:
+            return months
+        days = counted(
+            self.days, lang, "check.length_days_one", "check.length_days_other"
+        )
+        if not self.months:
+            return days
+        return translate("check.length_months_days", lang, months=months, days=days)
+
+
+def counted(count: int, lang: str, one: str, other: str) -> str:
+    """The catalog text `one` for a `count` of exactly 1, else `other`, with
+    {count} filled in: English needs the singular ("1 condition is")."""
+    return translate(one if count == 1 else other, lang, count=fmt.number(count))
+
+
 class InputError(KigyojinError):
     """Bad input to the calculator or the self-check, said in the user's language."""
 
@@ -463,12 +490,12 @@ def localize(params: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _shown(value: Any, lang: str) -> Any:
-    if isinstance(value, Term | FiscalYear | Named):
+    if isinstance(value, Term | FiscalYear | Named | Length):
         return value.text(lang)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return ("、" if lang == "ja" else ", ").join(
+        return translate("check.list_separator", lang).join(
             str(_shown(v, lang)) for v in value
         )
     return value
@@ -519,9 +546,12 @@ def display_frame(rules: Rules, lang: str) -> pd.DataFrame:
             {
                 "rule": describe(r.key, lang),
                 "kind": kind_term(r.kind).text(lang),
-                "years": fmt.fiscal_year(r.first, lang)
-                + ("～" if lang == "ja" else "–")
-                + fmt.fiscal_year(r.last, lang),
+                "years": translate(
+                    "check.years_range",
+                    lang,
+                    first=fmt.fiscal_year(r.first, lang),
+                    last=fmt.fiscal_year(r.last, lang),
+                ),
                 "value": shown_value(r, lang),
                 "confidence": translate(f"check.confidence_{r.confidence}", lang),
                 "source": r.source,

@@ -1,31 +1,43 @@
 """What the state refunds a host municipality (特別交付税措置), per fiscal year.
 
 `estimate(kind, start, end, contribution=…, …)` spreads each yearly amount over the
-months of the period in each fiscal year, applies the cap and rate the rules file
+part of the period in each fiscal year, applies the cap and rate the rules file
 gives for that type and year, and says what the municipality bears. Working rules,
 kept in `data/rules.toml` with their confidence:
 
-- a fiscal year runs April to March; a month with at least one day of the period
-  counts as a whole month, in the cost and in the cap;
-- the cost of an item in a fiscal year is its yearly amount × months / 12;
-- its cap is the yearly cap, × months / 12 where the rules prorate it;
-- refund = min(cost, cap) × rate; burden = cost − refund. Amounts are whole yen,
-  rounded down (the refund never exceeds the cap).
+- a fiscal year runs April to March;
+- the cost of an item in a fiscal year is its yearly amount × period months / 12,
+  where a calendar month counts by the share of its days in the period (15 of 30
+  days = 0.5): the cost is what the period really costs;
+- its cap is the yearly cap, × cap months / 12 where the rules prorate it, a month
+  with at least one day of the period counting whole (DOMAIN.md §4);
+- refund = min(cost, cap) × rate; burden = cost − refund. Amounts are rounded to
+  whole yen first, results rounded down (the refund never exceeds the cap).
 
-Only the items entered (not 0) count, so a year's `cap` is the sum of the caps of
-what was entered. `preparation` is a cost per fiscal year of the municipality, not
-spread over months.
+Only the items entered (not 0 once rounded) count, so a year's `cap` is the sum of
+the caps of what was entered. `preparation` is a cost per fiscal year of the
+municipality, not spread over months.
 """
 
+import calendar
 import math
 import numbers
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 import pandas as pd
 
 from kigyojin import rules as rules_module
-from kigyojin.rules import FiscalYear, InputError, Term, item_term, kind_term, weakest
+from kigyojin.rules import (
+    FiscalYear,
+    InputError,
+    Length,
+    Term,
+    item_term,
+    kind_term,
+    weakest,
+)
 
 KINDS = rules_module.KINDS
 ITEMS = rules_module.ITEMS
@@ -42,7 +54,8 @@ class ItemRow:
 
     fiscal_year: int
     item: str
-    months: int
+    months: int  # for the cap: calendar months touched, a started month whole
+    period_months: float  # the period's length here, part months by their days
     cost: int
     cap: int
     rate: float
@@ -56,7 +69,8 @@ class RefundRow:
     """One fiscal year of the estimate, all items together."""
 
     fiscal_year: int  # the calendar year in which it starts
-    months: int
+    months: int  # for the cap: calendar months touched, a started month whole
+    period_months: float  # the period's length here, part months by their days
     cost: int
     cap: int
     refund: int
@@ -76,8 +90,18 @@ class Estimate:
 
     @property
     def months(self) -> int:
-        """Months of the period, a started month counting as whole."""
+        """Months counted for the caps: every calendar month the period touches."""
         return sum(row.months for row in self.rows)
+
+    @property
+    def period_months(self) -> float:
+        """The period's length in months, part months by the share of their days."""
+        return float(sum(month_shares(self.start, self.end).values()))
+
+    @property
+    def length(self) -> Length:
+        """The period's length in whole months and days (6 months and 14 days)."""
+        return period_length(self.start, self.end)
 
     @property
     def total_cost(self) -> int:
@@ -102,6 +126,7 @@ class Estimate:
         total = {
             "fiscal_year": None,
             "months": self.months,
+            "period_months": self.period_months,
             "cost": self.total_cost,
             "cap": sum(row.cap for row in self.rows),
             "refund": self.total_refund,
@@ -134,6 +159,29 @@ def months_by_fiscal_year(start: date, end: date) -> dict[int, int]:
     return result
 
 
+def month_shares(start: date, end: date) -> dict[int, Fraction]:
+    """The period's months in each fiscal year, each calendar month counting by the
+    share of its days in the period (1–15 June = 1/2; a whole month = 1)."""
+    result: dict[int, Fraction] = {}
+    first = start.year * MONTHS_PER_YEAR + start.month - 1
+    last = end.year * MONTHS_PER_YEAR + end.month - 1
+    for index in range(first, last + 1):
+        year, month = divmod(index, MONTHS_PER_YEAR)
+        days = calendar.monthrange(year, month + 1)[1]
+        since = max(start, date(year, month + 1, 1))
+        until = min(end, date(year, month + 1, days))
+        fiscal_year = year if month + 1 >= FISCAL_YEAR_START_MONTH else year - 1
+        share = Fraction((until - since).days + 1, days)
+        result[fiscal_year] = result.get(fiscal_year, Fraction(0)) + share
+    return result
+
+
+def months_text(months: float) -> str:
+    """Months as shown: 12, or a part to two decimals (5.55)."""
+    rounded = round(months, 2)
+    return f"{rounded:g}" if rounded.is_integer() else f"{rounded:.2f}"
+
+
 def add_months(day: date, months: int) -> date:
     """`day` moved by whole months, kept within the month (31 Jan + 1 = 28/29 Feb)."""
     index = day.year * MONTHS_PER_YEAR + day.month - 1 + months
@@ -151,6 +199,76 @@ def full_months(start: date, end: date) -> int:
     after = end + timedelta(days=1)
     months = (after.year - start.year) * MONTHS_PER_YEAR + after.month - start.month
     return months if add_months(start, months) <= after else months - 1
+
+
+def period_length(start: date, end: date) -> Length:
+    """Whole months and the days left over, both days included (36 months, 1 day)."""
+    months = full_months(start, end)
+    days = (end + timedelta(days=1) - add_months(start, months)).days
+    return Length(months, days)
+
+
+def date_range(kind: str, rules: rules_module.Rules | None = None) -> tuple[date, date]:
+    """The first and last day of the fiscal years the rules of `kind` know."""
+    years = (rules or rules_module.load()).fiscal_years(kind)
+    if not years:
+        raise InputError("check.error_kind", value=str(kind)[:40])
+    return (
+        date(years[0], FISCAL_YEAR_START_MONTH, 1),
+        date(years[-1] + 1, FISCAL_YEAR_START_MONTH, 1) - timedelta(days=1),
+    )
+
+
+def default_start(
+    kind: str, today: date, rules: rules_module.Rules | None = None
+) -> date:
+    """Where a new estimate starts: the 1st of next month, within the rules' years."""
+    first, last = date_range(kind, rules)
+    return min(max(add_months(today.replace(day=1), 1), first), last)
+
+
+def default_end(
+    kind: str, start: date, rules: rules_module.Rules | None = None
+) -> date:
+    """Where it ends: a year after `start` (the day before), within the rules' years."""
+    first, last = date_range(kind, rules)
+    end = add_months(start, MONTHS_PER_YEAR) - timedelta(days=1)
+    return min(max(end, first), last)
+
+
+@dataclass(frozen=True)
+class AmountField:
+    """One amount the estimate asks for: its item, unit and bounds."""
+
+    item: str
+    per_fiscal_year: bool  # yen per fiscal year, not per year of dispatch
+    default: int
+    maximum: int
+
+
+def amount_fields(
+    kind: str, start: date, rules: rules_module.Rules | None = None
+) -> tuple[AmountField, ...]:
+    """The amounts to ask for: every item `kind` refunds in the year of `start`.
+
+    The first item (the main cost: the contribution, or the side job's fee)
+    defaults to its yearly cap, so a first estimate shows the largest refund; the
+    others to 0, since not every dispatch has them. Raises `InputError` for a
+    type or a start the rules do not know.
+    """
+    rules = rules or rules_module.load()
+    check_dates(kind, start, start, rules)
+    fiscal_year = fiscal_year_of(start)
+    limit = int(rules.get("max_amount_per_year", kind, fiscal_year).value)
+    return tuple(
+        AmountField(
+            item,
+            item in PER_FISCAL_YEAR,
+            int(rules.get(f"{item}_cap", kind, fiscal_year).value) if index == 0 else 0,
+            limit,
+        )
+        for index, item in enumerate(rules.items(kind, fiscal_year))
+    )
 
 
 def check_period(
@@ -230,13 +348,15 @@ def estimate(
         zip(ITEMS, (contribution, proposal, preparation, fee, travel), strict=True)
     )
     months = months_by_fiscal_year(start, end)
+    shares = month_shares(start, end)
     amounts = _check_amounts(kind, amounts, months, rules)
 
     items: list[ItemRow] = []
     rows: list[RefundRow] = []
     for fiscal_year, count in months.items():
+        share = shares[fiscal_year]
         lines = [
-            _item_row(kind, item, fiscal_year, count, amount, rules)
+            _item_row(kind, item, fiscal_year, count, share, amount, rules)
             for item, amount in amounts.items()
         ]
         items += lines
@@ -244,6 +364,7 @@ def estimate(
             RefundRow(
                 fiscal_year,
                 count,
+                float(share),
                 sum(line.cost for line in lines),
                 sum(line.cap for line in lines),
                 sum(line.refund for line in lines),
@@ -260,7 +381,8 @@ def _check_amounts(
     months: dict[int, int],
     rules: rules_module.Rules,
 ) -> dict[str, int]:
-    """Whole yen for each item entered (not 0); errors for anything it cannot take."""
+    """Whole yen for each item entered (not 0 once rounded to the nearest yen);
+    errors for anything it cannot take."""
     first = min(months)
     limit = rules.get("max_amount_per_year", kind, first).value
     result: dict[str, int] = {}
@@ -275,6 +397,9 @@ def _check_amounts(
             )
         if amount < 0:
             raise InputError("check.error_amount_negative", item=item_term(item))
+        # Whole yen, half up, before anything else: 0.4 is nothing entered, so it
+        # adds no cap either.
+        amount = math.floor(amount + 0.5)
         if amount > limit:
             raise InputError(
                 "check.error_amount_absurd",
@@ -295,7 +420,7 @@ def _check_amounts(
                 )
             continue
         if amount:
-            result[item] = round(amount)
+            result[item] = amount
     return result
 
 
@@ -304,6 +429,7 @@ def _item_row(
     item: str,
     fiscal_year: int,
     months: int,
+    share: Fraction,
     amount: int,
     rules: rules_module.Rules,
 ) -> ItemRow:
@@ -314,8 +440,12 @@ def _item_row(
     partial = months < MONTHS_PER_YEAR
     if partial:
         used.append(prorate_rule)  # prorating or not is a rule only in a part year
-    spread = MONTHS_PER_YEAR if item in PER_FISCAL_YEAR else months
-    cost = amount * spread // MONTHS_PER_YEAR
+    # The cost is what the period really costs (its days); the cap counts a started
+    # month whole, as DOMAIN.md §4 prorates it.
+    if item in PER_FISCAL_YEAR:
+        cost = amount
+    else:
+        cost = amount * share.numerator // (share.denominator * MONTHS_PER_YEAR)
     cap = cap_rule.value
     if prorate_rule.value:
         cap = cap * months // MONTHS_PER_YEAR
@@ -326,6 +456,7 @@ def _item_row(
         fiscal_year,
         item,
         months,
+        float(share),
         cost,
         cap,
         rate_rule.value,

@@ -9,6 +9,7 @@ import pytest
 from kigyojin import data, eligibility
 from kigyojin.eligibility import HostVerdict, check_host
 from kigyojin.errors import DataFileError, KigyojinError
+from kigyojin.rules import InputError
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,7 @@ def test_code_forms(code: str) -> None:
         ),
         (
             "99999",
-            "check.error_unknown_code",
+            "check.error_unknown_municipality",
             "No municipality has the code “99999” (we search the 1,741 "
             "municipalities as of 1 January 2021).",
         ),
@@ -460,6 +461,165 @@ def test_side_job_input_that_cannot_be_judged(extra: dict, en: str) -> None:
     with pytest.raises(ValueError) as caught:
         eligibility.check_dispatch("side_job", **PLAN, **extra)
     assert caught.value.message("en") == en
+
+
+def test_answers_not_known_yet_are_to_confirm() -> None:
+    """None for "already works in the host" or "head office in the metro areas"
+    leaves the conditions it decides to confirm, never met or failed."""
+    verdict = eligibility.check_dispatch(
+        "dispatch",
+        **{
+            **PLAN,
+            "company_prefecture": "福岡県",
+            "head_office_in_metro": None,
+            "workplace_prefecture": "福岡県",
+            "works_in_host": None,
+        },
+        half_in_host=True,
+    )
+    assert (verdict.ok, verdict.outcome) == (True, "ok_confirm")
+    assert _words(verdict.to_confirm) == [
+        (
+            "confirm",
+            "official",
+            "Company: Fukuoka is outside the metropolitan areas; it qualifies if its "
+            "head-office function is in them (please confirm).",
+        ),
+        (
+            "confirm",
+            "official",
+            "Employee's workplace: Fukuoka is outside the metropolitan areas; this "
+            "suffices only if the company's head-office function is in them (please "
+            "confirm).",
+        ),
+        (
+            "confirm",
+            "quoted",
+            "The employee must not already work in the host municipality (please "
+            "confirm).",
+        ),
+    ]
+    assert [c.key for c in verdict.to_confirm] == [
+        "company",
+        "workplace_head_office",
+        "not_host_worker",
+    ]
+    assert verdict.headline("en") == (
+        "Every condition we can check is met. Confirm the ones marked “please confirm”."
+    )
+
+
+def test_unknown_head_office_is_settled_by_the_company_prefecture() -> None:
+    """A company in Tokyo with an employee in Tokyo needs no head-office answer."""
+    verdict = eligibility.check_dispatch(
+        "dispatch", **{**PLAN, "head_office_in_metro": None}, half_in_host=True
+    )
+    assert [(c.key, c.state) for c in verdict.conditions] == [
+        ("host", "met"),
+        ("company", "met"),
+        ("workplace", "met"),
+        ("tenure", "met"),
+        ("not_host_worker", "met"),
+        ("period", "met"),
+        ("half_in_host", "met"),
+    ]
+    assert verdict.headline("en") == "Every condition is met."
+
+
+def test_headline_counts_in_the_singular_and_plural() -> None:
+    """1 condition is not met; 2 conditions are not met."""
+    one = eligibility.check_dispatch("dispatch", **{**PLAN, "works_in_host": True})
+    two = eligibility.check_dispatch(
+        "dispatch", **{**PLAN, "works_in_host": True, "months_since_joining": 1}
+    )
+    assert [(v.outcome, v.headline("en"), v.headline("ja")) for v in (one, two)] == [
+        ("not_ok", "1 condition is not met.", "満たしていない条件が 1 つあります。"),
+        ("not_ok", "2 conditions are not met.", "満たしていない条件が 2 つあります。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("end", "en", "ja"),
+    [
+        (
+            date(2028, 4, 1),
+            "Period: 2025-04-01 to 2028-04-01 (36 months and 1 day) is outside 6 to "
+            "36 months.",
+            "期間：2025-04-01～2028-04-01（36か月と1日）は 6 か月～36 か月の"
+            "範囲外です。",
+        ),
+        (
+            date(2028, 3, 31),
+            "Period: 2025-04-01 to 2028-03-31 (36 months) is within 6 to 36 months.",
+            "期間：2025-04-01～2028-03-31（36か月）は 6 か月～36 か月の範囲内です。",
+        ),
+        (
+            date(2025, 9, 30),
+            "Period: 2025-04-01 to 2025-09-30 (6 months) is within 6 to 36 months.",
+            "期間：2025-04-01～2025-09-30（6か月）は 6 か月～36 か月の範囲内です。",
+        ),
+        (
+            date(2025, 9, 29),
+            "Period: 2025-04-01 to 2025-09-29 (5 months and 29 days) is outside 6 to "
+            "36 months.",
+            "期間：2025-04-01～2025-09-29（5か月と29日）は 6 か月～36 か月の"
+            "範囲外です。",
+        ),
+    ],
+)
+def test_period_condition_says_the_real_length(end: date, en: str, ja: str) -> None:
+    """A period one day over 36 months says so, not "(36 months) is outside"."""
+    verdict = eligibility.check_dispatch(
+        "dispatch", **{**PLAN, "start": date(2025, 4, 1), "end": end}
+    )
+    period = next(c for c in verdict.conditions if c.key == "period")
+    assert (period.text("en"), period.text("ja")) == (en, ja)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("京都", ("26", "京都府", "Kyoto", True)),
+        ("京都府", ("26", "京都府", "Kyoto", True)),
+        ("東京", ("13", "東京都", "Tokyo", True)),
+        ("東京都", ("13", "東京都", "Tokyo", True)),
+        ("北海道", ("01", "北海道", "Hokkaido", False)),
+        ("大阪", ("27", "大阪府", "Osaka", True)),
+        ("神奈川", ("14", "神奈川県", "Kanagawa", True)),
+    ],
+)
+def test_prefecture_short_names(value: str, expected: tuple) -> None:
+    """One suffix (都, 道, 府 or 県) may be left off: 京都 is 京都府."""
+    code, name, metro = eligibility.prefecture(value)
+    assert (code, name.text("ja"), name.text("en"), metro) == expected
+
+
+@pytest.mark.parametrize("value", ["京", "東", "北海", "大", "京都府府"])
+def test_prefecture_fragments_are_refused(value: str) -> None:
+    """Only a whole name or a name less one suffix is a prefecture."""
+    with pytest.raises(InputError) as caught:
+        eligibility.prefecture(value)
+    assert caught.value.message("en") == (
+        f"“{value}” is not a prefecture. Give its name (e.g. Tokyo or 東京都) or its "
+        "2-digit code (e.g. 13)."
+    )
+
+
+def test_unknown_code_counts_the_master_rows(data_copy: Path) -> None:
+    """The number of municipalities searched comes from the master, not the text."""
+    # 与那国町 (47382) taken out of the master and of every table that names it.
+    for path in data_copy.glob("*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if "47382" not in line.split(",")]
+        path.write_text("".join(kept), encoding="utf-8")
+    eligibility.clear_cache()
+    assert len(data.load("municipalities")) == 1_740
+    with pytest.raises(KigyojinError) as caught:
+        check_host("99999")
+    assert caught.value.message("en") == (
+        "No municipality has the code “99999” (we search the 1,740 municipalities "
+        "as of 1 January 2021)."
+    )
 
 
 @pytest.mark.parametrize(

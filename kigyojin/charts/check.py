@@ -9,7 +9,7 @@ from kigyojin import fmt
 from kigyojin.charts import configure
 from kigyojin.i18n import translate
 from kigyojin.style import REFUND_COLORS
-from kigyojin.subsidy import Estimate
+from kigyojin.subsidy import Estimate, months_text
 
 PARTS = ("refund", "burden")
 # Headroom above the tallest bar for the label over it.
@@ -21,7 +21,7 @@ def refund_frame(estimate: Estimate, lang: str) -> pd.DataFrame:
 
     Columns: fiscal_year, year_label, part, stack_order, part_label, amount, middle
     (the height of the middle of its segment), top (of the stack), amount_label,
-    cost, cap, months, confidence_label.
+    cost, cap, period_months, months (for the cap), confidence_label.
     """
     rows = []
     for row in estimate.rows:
@@ -44,6 +44,7 @@ def refund_frame(estimate: Estimate, lang: str) -> pd.DataFrame:
                     "amount_label": fmt.yen(amount, lang),
                     "cost": fmt.yen(row.cost, lang),
                     "cap": fmt.yen(row.cap, lang),
+                    "period_months": months_text(row.period_months),
                     "months": row.months,
                     "confidence_label": translate(
                         f"check.confidence_{row.confidence}", lang
@@ -92,8 +93,9 @@ def refund_chart(estimate: Estimate, lang: str) -> alt.Chart:
                 alt.Tooltip("year_label:N", title=t("charts.fiscal_year")),
                 alt.Tooltip("part_label:N", title=t("check.chart_part")),
                 alt.Tooltip("amount_label:N", title=t("check.chart_amount")),
-                alt.Tooltip("months:Q", title=t("check.col_months")),
+                alt.Tooltip("period_months:N", title=t("check.col_period_months")),
                 alt.Tooltip("cost:N", title=t("check.col_cost")),
+                alt.Tooltip("months:Q", title=t("check.col_months")),
                 alt.Tooltip("cap:N", title=t("check.col_cap")),
                 alt.Tooltip("confidence_label:N", title=t("check.col_confidence")),
             ],
