@@ -6,7 +6,7 @@ municipalities, a lookup of the host verdict with its reasons, then the estimate
 Every input is in the URL (`?code=01209` opens the municipality tab on 夕張市).
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -33,6 +33,11 @@ VERDICT_BOXES = {
     "ineligible": st.error,
     "ineligible_estimated": st.warning,
 }
+OUTCOME_BOXES = {
+    "not_ok": (st.error, ":material/cancel:"),
+    "ok_confirm": (st.warning, ":material/help:"),
+    "ok": (st.success, ":material/check_circle:"),
+}
 YEN_STEP = 100_000
 
 
@@ -52,10 +57,7 @@ def municipality_picker(key: str, text_key: str) -> str | None:
     if given and given not in labels:
         # A 6-digit or full-width code from a link: keep its 5-digit form.
         try:
-            code = eligibility.normalize_code(given)
-            if code not in labels:
-                raise KigyojinError("check.error_unknown_code", value=code)
-            st.query_params[key] = code
+            st.query_params[key] = eligibility.check_host(given).code
         except KigyojinError as error:
             st.warning(tr("check.bad_url_code") + " " + error.message(lang))
             st.query_params.pop(key, None)
@@ -86,12 +88,10 @@ def kind_choice() -> str:
 
 
 def period_inputs(kind: str, loaded: rules.Rules) -> tuple[date, date]:
-    """Start and end, within the fiscal years the rules of `kind` cover."""
-    years = loaded.fiscal_years(kind)
-    first, last = date(years[0], 4, 1), date(years[-1] + 1, 3, 31)
-    today = date.today()
-    next_month = subsidy.add_months(today.replace(day=1), 1)
-    start_default = min(max(next_month, first), last)
+    """Start and end, the pickers bounded by the fiscal years the rules of `kind`
+    cover (a date from a link outside them is returned as given, to be refused)."""
+    first, last = subsidy.date_range(kind, loaded)
+    start_default = subsidy.default_start(kind, date.today(), loaded)
     left, right = st.columns(2)
     with left:
         start = ui.url_date(
@@ -101,12 +101,11 @@ def period_inputs(kind: str, loaded: rules.Rules) -> tuple[date, date]:
             min_value=first,
             max_value=last,
         )
-    year_later = subsidy.add_months(start or start_default, 12) - timedelta(days=1)
     with right:
         end = ui.url_date(
             tr("check.end"),
             key="end",
-            default=min(year_later, last),
+            default=subsidy.default_end(kind, start or start_default, loaded),
             min_value=first,
             max_value=last,
         )
@@ -114,33 +113,23 @@ def period_inputs(kind: str, loaded: rules.Rules) -> tuple[date, date]:
 
 
 def amount_inputs(kind: str, start: date, loaded: rules.Rules) -> dict[str, int]:
-    """The yearly costs of the items `kind` refunds, the first defaulting to its cap."""
-    fiscal_year = subsidy.fiscal_year_of(start)
-    items = loaded.items(kind, fiscal_year)
-    limit = loaded.get("max_amount_per_year", kind, fiscal_year).value
+    """The yearly costs of the items `kind` refunds in the year of `start`."""
+    fields = subsidy.amount_fields(kind, start, loaded)
     st.markdown(f"**{tr('check.amounts_heading')}**")
     amounts = {}
-    columns = st.columns(len(items))
-    for index, (column, item) in enumerate(zip(columns, items, strict=True)):
-        unit = (
-            "amount_per_fiscal_year"
-            if item in subsidy.PER_FISCAL_YEAR
-            else ("amount_per_year")
-        )
-        default = (
-            loaded.get(f"{item}_cap", kind, fiscal_year).value if index == 0 else 0
-        )
+    for column, field in zip(st.columns(len(fields)), fields, strict=True):
+        unit = "amount_per_fiscal_year" if field.per_fiscal_year else "amount_per_year"
         with column:
-            amounts[item] = ui.url_number(
-                tr(f"check.{unit}", item=tr(f"check.item_{item}")),
-                key=item,
-                default=int(default),
+            amounts[field.item] = ui.url_number(
+                tr(f"check.{unit}", item=tr(f"check.item_{field.item}")),
+                key=field.item,
+                default=field.default,
                 min_value=0,
-                max_value=int(limit),
+                max_value=field.maximum,
                 step=YEN_STEP,
-                help=tr(f"check.amount_help_{item}"),
+                help=tr(f"check.amount_help_{field.item}"),
             )
-            st.caption(fmt.yen_long(amounts[item] or 0, lang))
+            st.caption(fmt.yen_long(amounts[field.item] or 0, lang))
     return amounts
 
 
@@ -163,12 +152,14 @@ def show_estimate(result: subsidy.Estimate, file_stem: str) -> None:
             tr("check.total") if pd.isna(year) else fmt.fiscal_year(year, lang)
             for year in frame["fiscal_year"]
         ],
+        period_months=frame["period_months"].round(2),
         confidence=frame["confidence"].map(confidence_label),
     )
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
-        st.altair_chart(
+        ui.altair_chart(
             charts.refund_chart(result, lang),
+            png=f"{file_stem}.png",
             alt=tr(
                 "check.chart_alt",
                 refund=fmt.yen(result.total_refund, lang),
@@ -180,8 +171,9 @@ def show_estimate(result: subsidy.Estimate, file_stem: str) -> None:
             shown,
             {
                 "fiscal_year": "check.col_fiscal_year",
-                "months": "check.col_months",
+                "period_months": "check.col_period_months",
                 "cost": "check.col_cost",
+                "months": "check.col_months",
                 "cap": "check.col_cap",
                 "refund": "check.col_refund",
                 "burden": "check.col_burden",
@@ -199,6 +191,7 @@ def show_estimate(result: subsidy.Estimate, file_stem: str) -> None:
                     lambda y: fmt.fiscal_year(y, lang)
                 ),
                 item=items["item"].map(lambda i: tr(f"check.item_{i}")),
+                period_months=items["period_months"].round(2),
                 confidence=items["confidence"].map(confidence_label),
             )
             table = ui.display_table(
@@ -206,8 +199,9 @@ def show_estimate(result: subsidy.Estimate, file_stem: str) -> None:
                 {
                     "fiscal_year": "check.col_fiscal_year",
                     "item": "check.col_item",
-                    "months": "check.col_months",
+                    "period_months": "check.col_period_months",
                     "cost": "check.col_cost",
+                    "months": "check.col_months",
                     "cap": "check.col_cap",
                     "rate": "check.col_rate",
                     "refund": "check.col_refund",
@@ -292,7 +286,7 @@ def company_tab() -> None:
             format_func=names.get,
         )
         answers["head_office_in_metro"] = yes_no(
-            "check.head_office", "head_office", "yes"
+            "check.head_office", "head_office", "yes", ANSWERS_OR_UNSURE
         )
         answers["months_since_joining"] = ui.url_number(
             tr("check.tenure"), key="tenure", default=12, min_value=0, max_value=720
@@ -306,7 +300,9 @@ def company_tab() -> None:
             default="13",
             format_func=names.get,
         )
-        answers["works_in_host"] = yes_no("check.in_host", "in_host", "no")
+        answers["works_in_host"] = yes_no(
+            "check.in_host", "in_host", "no", ANSWERS_OR_UNSURE
+        )
         if kind == "dispatch":
             answers["half_in_host"] = yes_no(
                 "check.half_in_host", "half", "unsure", ANSWERS_OR_UNSURE
@@ -325,6 +321,9 @@ def company_tab() -> None:
         start, end = period_inputs(kind, loaded)
         if kind == "side_job":
             answers |= side_job_inputs()
+        # Dates that cannot be judged at all get one message here, not one from the
+        # verdict and another from the estimate.
+        subsidy.check_dates(kind, start, end, loaded)
         verdict = company_verdict(kind, host, start, end, answers)
 
         st.subheader(tr("check.step_estimate"))
@@ -381,21 +380,16 @@ def company_verdict(
 
 def show_dispatch_verdict(verdict: eligibility.DispatchVerdict) -> None:
     """The verdict in one line, then every condition with its state and confidence."""
-    if not verdict.ok:
-        st.error(
-            tr("check.verdict_not_ok", count=len(verdict.failed)),
-            icon=":material/cancel:",
-        )
-    elif verdict.to_confirm:
-        st.warning(tr("check.verdict_ok_confirm"), icon=":material/help:")
-    else:
-        st.success(tr("check.verdict_ok"), icon=":material/check_circle:")
+    box, icon = OUTCOME_BOXES[verdict.outcome]
+    box(verdict.headline(lang), icon=icon)
     lines = [
-        f"{STATE_ICONS[c.state]} **{tr(f'check.state_{c.state}')}**：{c.text(lang)}"
-        f" *（{confidence_label(c.confidence)}）*"
-        if lang == "ja"
-        else f"{STATE_ICONS[c.state]} **{tr(f'check.state_{c.state}')}**: "
-        f"{c.text(lang)} *({confidence_label(c.confidence)})*"
+        tr(
+            "check.condition_line",
+            icon=STATE_ICONS[c.state],
+            state=tr(f"check.state_{c.state}"),
+            text=ui.plain(c.text(lang)),  # names from the data, shown literally
+            confidence=confidence_label(c.confidence),
+        )
         for c in verdict.conditions
     ]
     st.markdown("\n".join(f"- {line}" for line in lines))
@@ -424,6 +418,7 @@ def municipality_tab() -> None:
         loaded = rules.load()
         start, end = period_inputs(kind, loaded)
         with ui.guard():
+            subsidy.check_dates(kind, start, end, loaded)
             amounts = amount_inputs(kind, start, loaded)
             result = subsidy.estimate(kind, start, end, **amounts)
             show_estimate(result, "refund_estimate")

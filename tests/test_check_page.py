@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_app import run_page
 
-from kigyojin import eligibility, subsidy
+from kigyojin import eligibility, fmt, subsidy
 from kigyojin.charts import check as charts
 from kigyojin.i18n import translate
 
@@ -69,7 +69,9 @@ def test_unknown_code_in_the_link_is_a_message(key: str) -> None:
     assert _texts(at, "warning") == [
         translate("check.bad_url_code", "en")
         + " "
-        + translate("check.error_unknown_code", "en", value="99999")
+        + translate(
+            "check.error_unknown_municipality", "en", value="99999", count="1,741"
+        )
     ]
     assert at.session_state[key] is None
 
@@ -96,8 +98,9 @@ def test_worked_example_from_a_link() -> None:
     table = at.dataframe[0].value
     assert table.to_dict("list") == {
         "年度": ["令和7年度", "令和8年度", "合計"],
-        "月数": [6, 12, 18],
+        "期間の月数（日割り）": [6.0, 12.0, 18.0],
         "経費": [3_000_000, 6_000_000, 9_000_000],
+        "上限の月数（1日でも含む月は1か月）": [6, 12, 18],
         "措置の上限": [2_800_000, 5_600_000, 8_400_000],
         "国の措置額": [2_800_000, 5_600_000, 8_400_000],
         "自治体の負担": [200_000, 400_000, 600_000],
@@ -141,17 +144,17 @@ def test_company_check_from_a_link() -> None:
         employee="yes",
     )
     assert not at.exception
-    assert _texts(at, "error") == ["2 condition(s) are not met."]
-    conditions = next(m.value for m in at.markdown if "Hours a month: 18" in m.value)
+    assert _texts(at, "error") == ["2 conditions are not met."]
+    conditions = next(m.value for m in at.markdown if "Hours a month\\: 18" in m.value)
     lines = conditions.splitlines()
     assert len(lines) == 9
     assert lines[0].startswith(
-        "- :red[:material/cancel:] **Not met**: Host: 川口市, Saitama"
+        "- :red[:material/cancel:] **Not met**: Host\\: 川口市, Saitama"
     )
     assert lines[-2] == (
-        "- :red[:material/cancel:] **Not met**: Hours a month: 18, fewer than the 20 "
-        "required (remote work counts). *(estimate: quoted from municipal rules or "
-        "press)*"
+        "- :red[:material/cancel:] **Not met**: Hours a month\\: 18, fewer than the "
+        "20 required \\(remote work counts\\)\\. *(estimate: quoted from municipal "
+        "rules or press)*"
     )
 
 
@@ -252,10 +255,12 @@ def test_printable_summary_is_the_whole_check() -> None:
         "→ Some conditions fail ([NG]).",
         "",
         "Estimated refund (Company dispatch, 2025-10-01 to 2027-03-31, 18 months):",
-        "  FY2025 (6 months): cost ¥3,000,000, cap ¥2,800,000, state refund "
-        "¥2,800,000, municipality bears ¥200,000 [estimate: our assumption]",
-        "  FY2026 (12 months): cost ¥6,000,000, cap ¥5,600,000, state refund "
-        "¥5,600,000, municipality bears ¥400,000 [estimate: our assumption]",
+        "  FY2025 (months of the period 6, for the cap 6): cost ¥3,000,000, cap "
+        "¥2,800,000, state refund ¥2,800,000, municipality bears ¥200,000 [estimate: "
+        "our assumption]",
+        "  FY2026 (months of the period 12, for the cap 12): cost ¥6,000,000, cap "
+        "¥5,600,000, state refund ¥5,600,000, municipality bears ¥400,000 [estimate: "
+        "our assumption]",
         "  Total: state refund ¥8,400,000, municipality bears ¥600,000",
         "",
         "“Estimate” marks rules not confirmed in MIC's own documents. Confirm the "
@@ -275,3 +280,127 @@ def test_language_switch_relabels_a_chosen_prefecture() -> None:
         True,
         "Osaka",
     )
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("audience", ["company", "municipality"])
+@pytest.mark.parametrize(
+    ("params", "kind", "day"),
+    [
+        (
+            {"kind": "side_job", "start": "2023-04-01", "end": "2024-03-31"},
+            "side_job",
+            "2023-04-01",
+        ),
+        ({"start": "2031-01-01", "end": "2031-09-30"}, "dispatch", "2031-09-30"),
+    ],
+)
+def test_link_date_outside_the_rules_is_refused_not_changed(
+    params: dict, kind: str, day: str, audience: str, lang: str
+) -> None:
+    """A date of the link beyond the rules' years is named in one message; the
+    picker is left empty and the link keeps the date as given."""
+    at = run_page(PAGE, lang, **{"for": audience, "host": "01209"}, **params)
+    assert not at.exception
+    first, last = (2024, 2030) if kind == "side_job" else (2021, 2030)
+    expected = translate(
+        "check.error_outside_rules",
+        lang,
+        kind=translate(f"values.{kind}", lang),
+        date=day,
+        first=fmt.fiscal_year(first, lang),
+        last=fmt.fiscal_year(last, lang),
+    )
+    assert [e.value.replace("\\", "") for e in at.error] == [expected]
+    key = "start" if day == params["start"] else "end"
+    assert at.session_state[key] is None
+    assert (at.query_params["start"], at.query_params["end"]) == (
+        params["start"],
+        params["end"],
+    )
+
+
+def test_a_date_chosen_after_a_refused_one_is_used() -> None:
+    """Picking a date in range replaces the refused one and the estimate returns."""
+    at = run_page(PAGE, "en", start="2025-10-01", end="2031-09-30")
+    assert at.session_state["end"] is None
+    at.date_input(key="end").set_value(date(2026, 9, 30)).run()
+    assert [e.value for e in at.error] == []
+    assert at.query_params["end"] == "2026-09-30"
+    assert [m.value for m in at.metric] == ["¥5,600,000", "¥0", "¥5,600,000"]
+
+
+def test_end_before_start_is_said_once_on_the_company_tab() -> None:
+    """With a host chosen the verdict and the estimate do not both repeat it."""
+    at = run_page(PAGE, "en", host="01209", start="2027-06-01", end="2027-05-01")
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        translate(
+            "check.error_end_before_start", "en", start="2027-06-01", end="2027-05-01"
+        )
+    ]
+
+
+def test_mid_month_period_from_a_link() -> None:
+    """15 Oct to 14 Apr: the table shows the period by days beside the cap months."""
+    at = run_page(
+        PAGE,
+        "en",
+        host="01209",
+        start="2025-10-15",
+        end="2026-04-14",
+        contribution="6000000",
+        half="yes",
+    )
+    assert not at.exception
+    assert _texts(at, "success") == ["Every condition is met."]
+    assert any(
+        "Period\\: 2025\\-10\\-15 to 2026\\-04\\-14 \\(6 months\\)" in m.value
+        for m in at.markdown
+    )
+    table = at.dataframe[0].value
+    assert table.to_dict("list") == {
+        "Fiscal year": ["FY2025", "FY2026", "Total"],
+        "Months of the period (by days)": [5.55, 0.47, 6.02],
+        "Cost": [2_774_193, 233_333, 3_007_526],
+        "Months for the cap (a started month counts whole)": [6, 1, 7],
+        "Cap": [2_800_000, 466_666, 3_266_666],
+        "State refund": [2_774_193, 233_333, 3_007_526],
+        "Municipality bears": [0, 0, 0],
+        "Confidence": ["estimate: our assumption"] * 3,
+    }
+
+
+def test_unsure_answers_are_to_confirm_on_the_page() -> None:
+    """ "Not sure yet" for the head office and the host workplace: to confirm."""
+    at = run_page(
+        PAGE,
+        "en",
+        host="01209",
+        company_pref="40",
+        workplace="40",
+        head_office="unsure",
+        in_host="unsure",
+        half="yes",
+    )
+    assert _texts(at, "warning") == [translate("check.verdict_ok_confirm", "en")]
+    conditions = next(m.value for m in at.markdown if "please confirm" in m.value)
+    assert [line.split("**")[1] for line in conditions.splitlines()] == [
+        "Met",
+        "To confirm",
+        "To confirm",
+        "Met",
+        "To confirm",
+        "Met",
+        "Met",
+    ]
+
+
+def test_first_amount_defaults_to_its_cap() -> None:
+    """A side job's fee starts at its ¥1,000,000 cap, travel at 0."""
+    at = run_page(PAGE, "en", kind="side_job", start="2027-04-01", end="2028-03-31")
+    assert [
+        (n.key, n.value) for n in at.number_input if n.key in ("fee", "travel")
+    ] == [
+        ("fee", 1_000_000),
+        ("travel", 0),
+    ]

@@ -334,20 +334,33 @@ def url_date(label: str, *, key: str, default, **kwargs):
 
     The date is always written, even when it equals `default`: a default that
     depends on today would otherwise make the same link mean another date later.
-    A value outside `min_value`/`max_value` is brought within them.
+    A date outside `min_value`/`max_value` (from a link, or bounds that changed) is
+    never changed silently: the widget, which cannot hold it, is left empty, and
+    the date is returned and kept in the URL as given until another is chosen, so
+    the caller can say why it cannot be used. A `default` is brought within them.
     """
     from datetime import date
 
     low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    outside = f"_url_date_outside_{key}"
     if key not in st.session_state:
         try:
             value = date.fromisoformat(st.query_params.get(key, ""))
         except ValueError:
-            value = default
-        st.session_state[key] = _clamped(value, low, high)
-    elif st.session_state[key] is not None:
-        st.session_state[key] = _clamped(st.session_state[key], low, high)
+            value = _clamped(default, low, high)
+    else:
+        value = st.session_state[key]
+        if value is None and outside in st.session_state:
+            value = st.session_state.pop(outside)  # maybe within new bounds
+    if value is not None and _clamped(value, low, high) != value:
+        st.session_state[outside] = value
+        value = None
+    st.session_state[key] = value
     value = st.date_input(label, key=key, **kwargs)
+    if value is None:
+        value = st.session_state.get(outside)
+    else:
+        st.session_state.pop(outside, None)
     if value is None:
         st.query_params.pop(key, None)
     else:
