@@ -2,11 +2,13 @@
 
     python -m kigyojin import KIND FILE --fiscal-year 2025 [--replace]
     python -m kigyojin undo KIND
+    python -m kigyojin redo KIND
     python -m kigyojin template KIND [--xlsx] OUT
 
 KIND is totals, fields, companies or hosts. Messages are in Japanese unless
 `--lang en`. Exit status: 0 done; 1 refused (the file has problems, there is nothing
-to undo, a file cannot be read or written), and then nothing was changed; 2 the
+to undo, an undo would leave the data inconsistent, a file cannot be read or
+written), and then nothing was changed; 2 the
 command itself is wrong. A problem a user can fix never shows a traceback.
 """
 
@@ -80,6 +82,8 @@ def build_parser(lang: str = "ja") -> argparse.ArgumentParser:
 
     back = commands.add_parser("undo", parents=[language], help=t("cli_undo_help"))
     back.add_argument("kind", choices=list(importer.KINDS), help=t("cli_kind_help"))
+    again = commands.add_parser("redo", parents=[language], help=t("cli_redo_help"))
+    again.add_argument("kind", choices=list(importer.KINDS), help=t("cli_kind_help"))
 
     blank = commands.add_parser(
         "template", parents=[language], help=t("cli_template_help")
@@ -129,10 +133,24 @@ def _import(args: argparse.Namespace, lang: str) -> int:
 
 
 def _undo(args: argparse.Namespace, lang: str) -> int:
-    result = importer.undo(args.kind)
+    return _restored(importer.undo(args.kind), "importer.cli_undone", args, lang)
+
+
+def _redo(args: argparse.Namespace, lang: str) -> int:
+    return _restored(importer.redo(args.kind), "importer.cli_redone", args, lang)
+
+
+def _restored(
+    result: importer.UndoResult, key: str, args: argparse.Namespace, lang: str
+) -> int:
     print(
         translate(
-            "importer.cli_undone", lang, target=result.target, snapshot=result.snapshot
+            key,
+            lang,
+            target=result.target,
+            snapshot=result.snapshot,
+            kept=result.kept,
+            kind=args.kind,
         )
     )
     return EXIT_OK
@@ -161,6 +179,7 @@ def _template(args: argparse.Namespace, lang: str) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "import": _import,
     "undo": _undo,
+    "redo": _redo,
     "template": _template,
 }
 
@@ -174,10 +193,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args, lang)
     except DataFileError as error:
-        name = args.file.name if args.command == "import" else error.problems[0].file
-        head = translate(
-            "importer.cli_refused", lang, file=name, count=len(error.problems)
-        )
+        count = len(error.problems)
+        if args.command == "import":
+            head = translate(
+                "importer.cli_refused", lang, file=args.file.name, count=count
+            )
+        else:
+            target = importer.KINDS[args.kind].spec.path
+            head = translate(
+                "importer.cli_restore_refused", lang, target=target, count=count
+            )
         body = [f"- {problem.message(lang)}" for problem in error.problems]
         print("\n".join([head, *body]), file=sys.stderr)
     except KigyojinError as error:

@@ -165,20 +165,36 @@ def _check_hosts(frame: pd.DataFrame, label: str) -> list[Problem]:
 
 def _check_totals(frame: pd.DataFrame, label: str) -> list[Problem]:
     problems = _web_links(frame, label, "source_url")
+    repeated = frame.duplicated(["fiscal_year", "kind"])
+    for kind in (*KINDS, "total"):
+        # One message per type, so it names the type in the reader's language.
+        problems += check_rows(
+            frame,
+            repeated & (frame["kind"] == kind),
+            label,
+            f"errors.duplicate_year_{kind}",
+            "kind",
+            lambda row: {"fiscal_year": row["fiscal_year"]},
+        )
+    # Every year has its 企業派遣型 row: the trends and headlines are drawn from it.
+    dispatch_years = set(frame.loc[frame["kind"] == "dispatch", "fiscal_year"])
+    first_rows = frame.drop_duplicates("fiscal_year")
     problems += check_rows(
-        frame,
-        frame.duplicated(["fiscal_year", "kind"]),
+        first_rows,
+        ~first_rows["fiscal_year"].isin(dispatch_years),
         label,
-        "errors.duplicate_year_kind",
+        "errors.no_dispatch_row",
         "kind",
-        lambda row: {"fiscal_year": row["fiscal_year"], "kind": row["kind"]},
+        lambda row: {"fiscal_year": row["fiscal_year"]},
     )
     parts = frame[frame["kind"].isin(KINDS)].groupby("fiscal_year")["people"].sum()
     totals = frame[frame["kind"] == "total"]
-    adds_up = totals["fiscal_year"].map(parts) == totals["people"]
+    # A year with no type rows has no sum: its total is reported just above.
+    expected = totals["fiscal_year"].map(parts)
+    adds_up = (expected == totals["people"]).fillna(False).astype(bool)
     problems += check_rows(
         totals,
-        ~adds_up,
+        ~adds_up & totals["fiscal_year"].isin(dispatch_years),
         label,
         "errors.total_mismatch",
         "people",
@@ -216,13 +232,16 @@ def _unique_per_year(frame: pd.DataFrame, label: str, column: str) -> list[Probl
     )
 
 
-def _national_people(label: str) -> dict[int, set[int]]:
-    """People per fiscal year in the national totals (企業派遣型 and both types)."""
+def _national_people(label: str) -> dict[int, set[int]] | None:
+    """People per fiscal year in the national totals (企業派遣型 and both types).
+
+    None when the national totals cannot be loaded (they are reported themselves).
+    """
     try:
         totals = load("national_totals")
     except DataFileError:
         logger.warning("%s not checked against national_totals.csv", label)
-        return {}
+        return None
     known = totals[totals["kind"].isin(("dispatch", "total"))]
     return {
         int(year): {int(n) for n in group["people"]}
@@ -233,7 +252,11 @@ def _national_people(label: str) -> dict[int, set[int]]:
 def _check_categories(frame: pd.DataFrame, label: str) -> list[Problem]:
     """Fields once per year; each year's fields add up to that year's people."""
     problems = _unique_per_year(frame, label, "category")
+    problems += _web_links(frame, label, "source_url")
     national = _national_people(label)
+    if national is None:
+        return problems
+    problems += _years_in_totals(frame, label, national)
     for year, people in frame.groupby("fiscal_year")["people"].sum().items():
         expected = national.get(int(year))
         if expected and int(people) not in expected:
@@ -252,6 +275,22 @@ def _check_categories(frame: pd.DataFrame, label: str) -> list[Problem]:
     return problems
 
 
+def _years_in_totals(
+    frame: pd.DataFrame, label: str, national: dict[int, set[int]]
+) -> list[Problem]:
+    """A breakdown's year must be in the national totals, which it is checked with."""
+    return [
+        Problem(
+            label,
+            "errors.year_not_in_totals",
+            column="fiscal_year",
+            params={"fiscal_year": int(year)},
+        )
+        for year in sorted(frame["fiscal_year"].dropna().unique())
+        if int(year) not in national
+    ]
+
+
 def _check_ranking(frame: pd.DataFrame, label: str) -> list[Problem]:
     """Companies once per year, ranks that follow the counts, no more than in all."""
     problems = _unique_per_year(frame, label, "company")
@@ -261,13 +300,17 @@ def _check_ranking(frame: pd.DataFrame, label: str) -> list[Problem]:
     )
     problems += check_rows(
         frame,
-        frame["rank"] != expected,
+        (frame["rank"] != expected) & expected.notna(),
         label,
         "errors.rank_mismatch",
         "rank",
         lambda row: {"value": row["rank"], "expected": int(expected[row.name])},
     )
+    problems += _web_links(frame, label, "source_url")
     national = _national_people(label)
+    if national is None:
+        return problems
+    problems += _years_in_totals(frame, label, national)
     for year, people in frame.groupby("fiscal_year")["people"].sum().items():
         limit = max(national.get(int(year), set()), default=None)
         if limit is not None and int(people) > limit:
@@ -531,6 +574,8 @@ TABLES: dict[str, Table] = {
                 Column("category"),
                 Column("people", "int", minimum=0),
                 Column("percent_stated", "float", minimum=0, maximum=100),
+                Column("source", required=False),
+                Column("source_url", required=False),
             ),
             "FY2023 (総務省 2024)",
             _check_categories,
@@ -543,6 +588,8 @@ TABLES: dict[str, Table] = {
                 Column("rank", "int", minimum=1),
                 Column("company"),
                 Column("people", "int", minimum=0),
+                Column("source", required=False),
+                Column("source_url", required=False),
             ),
             "FY2023 (総務省 2024)",
             _check_ranking,
@@ -656,3 +703,35 @@ def _load(name: str, path: str, signature: tuple[int, int]) -> pd.DataFrame:
 def vintage(name: str) -> str:
     """What date or survey the table `name` describes."""
     return TABLES[name].vintage
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where figures come from, as the data file writes it (text from data)."""
+
+    title: str
+    urls: tuple[str, ...] = ()
+
+
+def year_sources(name: str, fiscal_year: int) -> tuple[Source, ...]:
+    """The 出典 of table `name`'s rows for `fiscal_year`, each once, in file order.
+
+    For the tables with a `source` column (`national_totals`, `categories`,
+    `company_ranking`); several URLs in one cell are separated by ";". Empty when
+    the year has no rows or its rows name no source (an import left 出典 empty).
+    """
+    table = load(name)
+    if "source" not in table.columns:
+        raise ValueError(f"{name} has no source column")
+    rows = table[table["fiscal_year"] == int(fiscal_year)]
+    found: dict[tuple[str, tuple[str, ...]], Source] = {}
+    for title, link in zip(rows["source"], rows["source_url"], strict=True):
+        title = "" if pd.isna(title) else str(title)
+        urls = (
+            ()
+            if pd.isna(link)
+            else tuple(filter(None, map(str.strip, link.split(";"))))
+        )
+        if title or urls:
+            found.setdefault((title, urls), Source(title, urls))
+    return tuple(found.values())

@@ -31,11 +31,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from kigyojin import data
+from kigyojin import data, fields
 from kigyojin.errors import DataFileError, KigyojinError, Problem
 from kigyojin.i18n import label, translate
 from kigyojin.paths import data_dir
-from kigyojin.validation import Column, check_rows, read_table, read_text_frame
+from kigyojin.validation import (
+    CONTROL_CHARACTERS,
+    REPLACEMENT,
+    Column,
+    check_rows,
+    control_characters,
+    read_table,
+    read_text_frame,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +56,8 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # The header may sit below a title line, as in many official spreadsheets.
 HEADER_SEARCH_ROWS = 10
 HISTORY_DIR = ".history"
+# A version that `undo` replaced is kept under this suffix, for `redo`.
+UNDONE_SUFFIX = ".undone"
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
@@ -55,8 +65,12 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Shift_JIS read from a file in another encoding (EUC-JP, say) comes out as mostly
 # half-width katakana; real Japanese text has few of them.
 MISREAD_KATAKANA_SHARE = 0.5
-# Text with more control characters than this share is a binary file.
+# Text with more control characters than this share is a binary file; a few stray
+# ones in a short file are reported cell by cell instead.
 CONTROL_CHAR_SHARE = 0.01
+MIN_BINARY_CONTROLS = 8
+# ISO-2022-JP (JIS) text switches to Japanese with ESC $ B or ESC $ @.
+ISO_2022_JP_ESCAPE = re.compile(rb"\x1b\$[@B]|\x1b\(J")
 # UTF-16 without a BOM: at least this share of the bytes on one side are zero.
 UTF16_ZERO_SHARE = 0.3
 
@@ -98,10 +112,19 @@ KINDS: dict[str, FileKind] = {
         FileKind(
             "fields",
             "categories",
-            ("fiscal_year", "category", "people", "percent_stated"),
+            (
+                "fiscal_year",
+                "category",
+                "people",
+                "percent_stated",
+                "source",
+                "source_url",
+            ),
         ),
         FileKind(
-            "companies", "company_ranking", ("fiscal_year", "rank", "company", "people")
+            "companies",
+            "company_ranking",
+            ("fiscal_year", "rank", "company", "people", "source", "source_url"),
         ),
         FileKind(
             "hosts",
@@ -159,10 +182,12 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class UndoResult:
-    """Which data file was restored, and from which kept version."""
+    """Which data file was restored, from which kept version, and where the version
+    it replaced is kept now (all relative to the data folder)."""
 
     target: str
     snapshot: str
+    kept: str
 
 
 @dataclass(frozen=True)
@@ -226,13 +251,15 @@ def _decode(raw: bytes, file_name: str) -> str:
             raise _refuse(file_name, "errors.unknown_encoding") from None
     if b"\x00" in raw[:65536]:
         return _utf16_without_bom(raw, file_name)
+    if ISO_2022_JP_ESCAPE.search(raw[:65536]):
+        raise _refuse(file_name, "errors.unknown_encoding")
     text = None
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if encoding == "cp932" and _misread(text):
+        if encoding == "cp932" and _misread(text, raw):
             text = None
         break
     if text is None:
@@ -241,7 +268,7 @@ def _decode(raw: bytes, file_name: str) -> str:
     controls = sum(
         1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\t\r\n\x1a"
     )
-    if controls > CONTROL_CHAR_SHARE * len(sample):
+    if controls > max(CONTROL_CHAR_SHARE * len(sample), MIN_BINARY_CONTROLS):
         raise _refuse(file_name, "errors.binary_file")
     return text
 
@@ -268,11 +295,23 @@ def _utf16_without_bom(raw: bytes, file_name: str) -> str:
         raise _refuse(file_name, "errors.binary_file") from None
 
 
-def _misread(text: str) -> bool:
-    """Whether text decoded as CP932 is really another encoding read wrongly."""
+def _misread(text: str, raw: bytes) -> bool:
+    """Whether text decoded as CP932 is really EUC-JP read wrongly.
+
+    EUC-JP read as CP932 comes out as mostly half-width katakana, but so does a
+    real CP932 file of names like ｿﾌﾄﾊﾞﾝｸ. Only bytes that EUC-JP can decode at all
+    are taken for EUC-JP: CP932's own kanji and kana (lead bytes 0x81-0x9F) are not
+    valid EUC-JP, so a CP932 file with a single one of them is never refused.
+    """
     others = [c for c in text if ord(c) > 0x7F]
     katakana = sum(1 for c in others if "\uff61" <= c <= "\uff9f")
-    return bool(others) and katakana > MISREAD_KATAKANA_SHARE * len(others)
+    if not others or katakana <= MISREAD_KATAKANA_SHARE * len(others):
+        return False
+    try:
+        raw.decode("euc_jp")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_rows(text: str, file_name: str) -> list[list[str]]:
@@ -356,7 +395,8 @@ def _frame(rows: list[list[str]], file_name: str, kind: FileKind) -> pd.DataFram
         if sum(_normal(cell) in known for cell in rows[i]) >= 2:
             top = i
             break
-    names = list(rows[top])
+    # A control character in a column name would reach the messages that quote it.
+    names = [CONTROL_CHARACTERS.sub(REPLACEMENT, name) for name in rows[top]]
     body = [(i, rows[i]) for i in range(top + 1, len(rows)) if any(rows[i])]
     if len(body) > MAX_ROWS:
         raise _refuse(file_name, "errors.too_many_rows", limit=f"{MAX_ROWS:,}")
@@ -431,31 +471,40 @@ def check_file(
     file_name: str,
     kind: FileKind,
     fiscal_year: int | None = None,
+    existing: pd.DataFrame | None = None,
 ) -> Prepared:
     """Read and check a file of `kind`; raise `DataFileError` with every problem.
 
     `fiscal_year` is the year being imported: rows must belong to it, and it fills
     an absent or empty 年度. Without it (an uploaded host list) 年度 is optional.
+    `existing` holds the data file's rows (as text) that the import keeps: a host
+    record already among them is refused, so that it does not appear twice.
     """
     frame = read_upload(raw, file_name, kind)
     frame, shown = _rename(frame, kind, file_name)
-    problems: list[Problem] = []
+    frame, problems = control_characters(frame, file_name)
+    unreadable = _cells(problems)
     frame = _normalise(frame, kind, fiscal_year, file_name, problems)
     converted = 0
     if kind.name == "hosts":
         frame, converted = _normalise_codes(frame)
         _fill_names(frame)
+    if kind.name == "fields" and "category" in frame.columns:
+        frame["category"] = frame["category"].map(_category)
+        problems += _check_category_names(frame, file_name)
 
-    typed, cell_problems = _typed(frame, kind.spec.columns, file_name)
+    typed, bad, cell_problems = _typed(frame, kind.spec.columns, file_name, unreadable)
     problems += cell_problems
-    # Sums and ranks need every value; the host checks go row by row and also run on
-    # the rows that read cleanly, so all is reported at once.
-    row_by_row = not cell_problems or kind.name == "hosts"
-    if typed is not None and kind.spec.check is not None and row_by_row:
-        problems += kind.spec.check(typed, file_name)
-    if typed is not None and kind.name == "hosts":
-        problems += _check_host_names(frame.loc[typed.index], file_name)
-        problems += _check_host_duplicates(typed, file_name)
+    if typed is not None:
+        # The checks across rows and cells also run when some cells are wrong (left
+        # empty in `typed`), so that every problem is reported at once.
+        found = kind.spec.check(typed, file_name) if kind.spec.check else []
+        if kind.name == "hosts":
+            found += _check_host_names(frame, file_name)
+            found += _check_host_duplicates(frame, bad, file_name)
+            if existing is not None:
+                found += _check_in_data(frame, bad, existing, kind, file_name)
+        problems += _trusted(found, bad)
 
     problems = [_explain(p) for p in problems]
     if problems:
@@ -463,13 +512,48 @@ def check_file(
     return Prepared(frame, typed, converted)
 
 
-def _typed(
-    frame: pd.DataFrame, columns: tuple[Column, ...], file_name: str
-) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The rows converted to their types, and every column or cell problem.
+# A check across rows that needs every value of these columns: with a wrong cell in
+# one of them, a sum or a rank would be wrong for that reason alone.
+NEEDS_COMPLETE = {
+    "errors.total_mismatch": ("kind", "people"),
+    "errors.no_dispatch_row": ("kind",),
+    "errors.year_sum_mismatch": ("people",),
+    "errors.ranking_exceeds": ("people",),
+    "errors.rank_mismatch": ("people",),
+}
 
-    With bad cells, the rows that read cleanly are still returned (indexed by file
-    row) so the checks across rows can run on them.
+
+def _cells(problems: list[Problem]) -> set[tuple[int, str]]:
+    """The (row, column) of every problem that names a cell."""
+    return {(p.row, p.column) for p in problems if p.row is not None and p.column}
+
+
+def _trusted(found: list[Problem], bad: set[tuple[int, str]]) -> list[Problem]:
+    """The problems of the checks across rows that the wrong cells do not explain.
+
+    A problem about a cell already reported as wrong repeats it; a sum or rank over
+    a column with a wrong cell is not known.
+    """
+    wrong_columns = {column for _, column in bad}
+    return [
+        p
+        for p in found
+        if (p.row, p.column) not in bad
+        and not wrong_columns.intersection(NEEDS_COMPLETE.get(p.key, ()))
+    ]
+
+
+def _typed(
+    frame: pd.DataFrame,
+    columns: tuple[Column, ...],
+    file_name: str,
+    unreadable: set[tuple[int, str]],
+) -> tuple[pd.DataFrame | None, set[tuple[int, str]], list[Problem]]:
+    """The rows converted to their types, the wrong cells, and their problems.
+
+    A wrong cell (or one in `unreadable`) is left empty in the typed rows, so the
+    checks across rows and cells can still run on the rest; None when columns are
+    missing or unexpected.
     """
     try:
         typed = read_table(
@@ -482,8 +566,10 @@ def _typed(
     except DataFileError as error:
         problems = list(error.problems)
     else:
-        typed.index = frame.index
-        return typed, []
+        if not unreadable:
+            typed.index = frame.index
+            return typed, set(), []
+        problems = []
     if any(p.row is None for p in problems):
         # Columns missing or unexpected: still report every cell of the right ones.
         present = [c for c in columns if c.name in frame.columns]
@@ -496,17 +582,19 @@ def _typed(
             )
         except DataFileError as cells:
             problems += cells.problems
-        return None, problems
-    bad = {p.row - 2 for p in problems}
-    clean = frame[~frame.index.isin(bad)]
-    if clean.empty:
-        return None, problems
+        return None, set(), problems
+    bad = unreadable | _cells(problems)
+    loose = frame.copy()
+    for row, column in bad:
+        if column in loose.columns:
+            loose.loc[row - 2, column] = ""
+    relaxed = [replace(column, required=False) for column in columns]
     try:
-        typed = read_table(Path(file_name), columns, label=file_name, frame=clean)
+        typed = read_table(Path(file_name), relaxed, label=file_name, frame=loose)
     except DataFileError:
-        return None, problems
-    typed.index = clean.index
-    return typed, problems
+        return None, bad, problems
+    typed.index = frame.index
+    return typed, bad, problems
 
 
 def _rename(
@@ -696,20 +784,109 @@ def _place(name: str) -> str:
     return text.replace("ヶ", "ケ").replace("ヵ", "カ")
 
 
-def _check_host_duplicates(typed: pd.DataFrame, file_name: str) -> list[Problem]:
-    key = typed[HOST_RECORD_KEY].fillna("")
+def _record_keys(frame: pd.DataFrame, bad: set[tuple[int, str]]) -> pd.DataFrame:
+    """The key of each host record whose key cells all read cleanly."""
+    unclear = {row - 2 for row, column in bad if column in HOST_RECORD_KEY}
+    return frame.loc[~frame.index.isin(unclear), HOST_RECORD_KEY].fillna("")
+
+
+def _check_host_duplicates(
+    frame: pd.DataFrame, bad: set[tuple[int, str]], file_name: str
+) -> list[Problem]:
+    key = _record_keys(frame, bad)
     repeated = key.duplicated(keep="first")
     first = {}
     for index, row in key.iterrows():
         first.setdefault(tuple(row), int(index) + 2)
     return check_rows(
-        typed,
+        key,
         repeated,
         file_name,
         "errors.duplicate_record",
         "company",
-        lambda row: {"row_first": first[tuple(key.loc[row.name])]},
+        lambda row: {"row_first": first[tuple(row)]},
     )
+
+
+def _check_in_data(
+    frame: pd.DataFrame,
+    bad: set[tuple[int, str]],
+    existing: pd.DataFrame,
+    kind: FileKind,
+    file_name: str,
+) -> list[Problem]:
+    """A host record that the data already hold, for all years or for this one.
+
+    The public sample's records carry no fiscal year; a record of another year's
+    official list is another year's fact and may be repeated.
+    """
+    key = _record_keys(frame, bad)
+    held: dict[tuple, int] = {}
+    for index, row in existing.fillna("").iterrows():
+        record = tuple(row[column] for column in HOST_RECORD_KEY)
+        held.setdefault((record, row["fiscal_year"]), int(index) + 2)
+
+    def row_in_data(index: int) -> int | None:
+        record = tuple(key.loc[index])
+        year = frame.at[index, "fiscal_year"]
+        return held.get((record, "")) or held.get((record, year))
+
+    rows = {index: row_in_data(index) for index in key.index}
+    present = pd.Series([rows[i] is not None for i in key.index], index=key.index)
+    return check_rows(
+        key,
+        present,
+        file_name,
+        "errors.record_in_data",
+        "company",
+        lambda row: {"target": kind.spec.path, "row_existing": rows[row.name]},
+    )
+
+
+def _category(value: str) -> str:
+    """A field as MIC's deck writes it, from its own name or its short name."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    return _CATEGORY_NAMES.get(text.casefold(), value)
+
+
+def _category_names() -> dict[str, str]:
+    names = {}
+    for short, category in fields.HOST_FIELD_CATEGORIES.items():
+        for name in (short, category):
+            names[unicodedata.normalize("NFKC", name).casefold()] = category
+    return names
+
+
+_CATEGORY_NAMES = _category_names()
+
+
+def _check_category_names(frame: pd.DataFrame, file_name: str) -> list[Problem]:
+    """Only MIC's fields: one it does not list would be counted in the rest."""
+    known = set(fields.HOST_FIELD_CATEGORIES.values())
+    unknown = (frame["category"] != "") & ~frame["category"].isin(known)
+    if not unknown.any():
+        return []
+    accepted = "、".join(dict.fromkeys(fields.HOST_FIELD_CATEGORIES.values()))
+    shorts = "、".join(
+        short
+        for short, category in fields.HOST_FIELD_CATEGORIES.items()
+        if short != category
+    )
+    listing = Problem(
+        file_name,
+        "errors.known_categories",
+        column="category",
+        params={"categories": accepted, "shorts": shorts},
+    )
+    rows = check_rows(
+        frame,
+        unknown,
+        file_name,
+        "errors.unknown_category",
+        "category",
+        lambda row: {"value": row["category"]},
+    )
+    return [listing, *rows]
 
 
 def _explain(problem: Problem) -> Problem:
@@ -795,7 +972,9 @@ def import_file(
             )
         )
     try:
-        prepared = check_file(raw, path.name, kind, fiscal_year)
+        prepared = check_file(
+            raw, path.name, kind, fiscal_year, existing=existing[~same_year]
+        )
     except DataFileError as error:
         raise DataFileError(error.problems + problems) from None
     if problems:
@@ -922,7 +1101,7 @@ def _reading_from(folder: Path) -> Iterator[None]:
             os.environ["KIGYOJIN_DATA_DIR"] = before
 
 
-def _keep_previous(target: Path) -> tuple[Path, Path | None]:
+def _keep_previous(target: Path, suffix: str = "") -> tuple[Path, Path | None]:
     """A copy of `target` under .history/, named by the time it was replaced.
 
     Also returns the outermost folder this created (None if all existed), so a
@@ -930,7 +1109,8 @@ def _keep_previous(target: Path) -> tuple[Path, Path | None]:
     """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     relative = target.relative_to(data_dir())
-    snapshot = data_dir() / HISTORY_DIR / relative.parent / f"{relative.name}.{stamp}"
+    name = f"{relative.name}.{stamp}{suffix}"
+    snapshot = data_dir() / HISTORY_DIR / relative.parent / name
     missing = [
         folder
         for folder in (snapshot.parent, *snapshot.parent.parents)
@@ -981,25 +1161,64 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def history(kind_name: str) -> list[Path]:
-    """The kept versions of a kind's data file, oldest first."""
+def history(kind_name: str, *, undone: bool = False) -> list[Path]:
+    """The kept versions of a kind's data file, oldest first.
+
+    With `undone`, the versions that `undo` replaced, which `redo` puts back.
+    """
     relative = Path(KINDS[kind_name].spec.path)
     folder = data_dir() / HISTORY_DIR / relative.parent
     if not folder.is_dir():
         return []
-    pattern = re.compile(re.escape(relative.name) + r"\.\d{8}-\d{6}-\d{6}")
+    suffix = re.escape(UNDONE_SUFFIX) if undone else ""
+    pattern = re.compile(re.escape(relative.name) + r"\.\d{8}-\d{6}-\d{6}" + suffix)
     return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
 
 
 def undo(kind_name: str) -> UndoResult:
-    """Put back the version a kind's data file had before its last import."""
+    """Put back the version a kind's data file had before its last import.
+
+    The version it replaces is kept too (for `redo`), and the result is checked
+    with every other table first, as an import is: an undo that would leave the
+    data inconsistent (a year's fields without the year's totals, say) is refused
+    with those problems and changes nothing.
+    """
     kind = KINDS[kind_name]
     snapshots = history(kind_name)
     if not snapshots:
         raise KigyojinError("importer.nothing_to_undo", target=kind.spec.path)
-    latest = snapshots[-1]
+    return _restore(kind, snapshots[-1], UNDONE_SUFFIX)
+
+
+def redo(kind_name: str) -> UndoResult:
+    """Take back the last `undo`: put back the version it replaced.
+
+    Checked like an undo; the version it replaces is kept for `undo`.
+    """
+    kind = KINDS[kind_name]
+    snapshots = history(kind_name, undone=True)
+    if not snapshots:
+        raise KigyojinError("importer.nothing_to_redo", target=kind.spec.path)
+    return _restore(kind, snapshots[-1], "")
+
+
+def _restore(kind: FileKind, version: Path, keep_as: str) -> UndoResult:
+    """Make `version` the data file again, keeping the file it replaces."""
     target = data_dir() / kind.spec.path
-    _write_atomically(target, latest.read_bytes())
-    latest.unlink()
-    logger.info("restored %s from %s", target, latest.name)
-    return UndoResult(kind.spec.path, latest.relative_to(data_dir()).as_posix())
+    content = version.read_bytes()
+    _check_merged(kind, content)
+    kept, created = _keep_previous(target, keep_as)
+    try:
+        _write_atomically(target, content)
+    except BaseException:
+        kept.unlink(missing_ok=True)
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+    version.unlink()
+    logger.info("restored %s from %s, kept %s", target, version.name, kept.name)
+    return UndoResult(
+        kind.spec.path,
+        version.relative_to(data_dir()).as_posix(),
+        kept.relative_to(data_dir()).as_posix(),
+    )

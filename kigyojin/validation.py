@@ -26,6 +26,13 @@ _PATTERNS = {
     "bool01": re.compile(r"[01]"),
     "reiwa": re.compile(r"R(\d{1,2})"),
 }
+# C0 and C1 control characters (and DEL) other than tab and line ends, and the two
+# noncharacters XML forbids: a chart renderer or a spreadsheet writer given one of
+# them stops, and on screen they are invisible.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# What a control character is replaced with once reported, so that the messages
+# about the same cell show a visible mark and never the character itself.
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ def read_table(
                 problems.append(Problem(label, "errors.extra_column", column=name))
     if problems:
         raise DataFileError(problems)
+    frame, problems = control_characters(frame, label)
 
     out = pd.DataFrame(index=frame.index)
     for column in columns:
@@ -102,6 +110,41 @@ def read_text_frame(path: Path, label: str) -> pd.DataFrame:
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.apply(lambda s: s.str.strip())
+
+
+def control_characters(
+    frame: pd.DataFrame, label: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every text cell holding a control character, and the frame with them marked.
+
+    Returns a copy in which each such character is replaced by U+FFFD, so the other
+    checks of the cell can quote it safely, and one problem per cell.
+    """
+    problems: list[Problem] = []
+    marked = {}
+    for name in frame.columns:
+        values = frame[name]
+        text = values[values.map(lambda v: isinstance(v, str))]
+        found = text[text.str.contains(CONTROL_CHARACTERS)]
+        for index, value in found.items():
+            char = CONTROL_CHARACTERS.search(value).group()
+            problems.append(
+                Problem(
+                    label,
+                    "errors.control_character",
+                    row=_row(index),
+                    column=name,
+                    params={"char": f"U+{ord(char):04X}"},
+                )
+            )
+        if not found.empty:
+            marked[name] = values.where(
+                ~values.index.isin(found.index),
+                found.str.replace(CONTROL_CHARACTERS, REPLACEMENT, regex=True),
+            )
+    if marked:
+        frame = frame.assign(**marked)
+    return frame, problems
 
 
 def _convert(

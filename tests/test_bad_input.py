@@ -24,7 +24,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from kigyojin import companies, exports, hosts, importer, maps
+from kigyojin import companies, data, exports, hosts, importer, maps, templates
 from kigyojin.errors import DataFileError
 
 APP = "../app.py"
@@ -163,7 +163,8 @@ BATTERY = [
         csv_file([["name", "value"], ["a", "1"]]),
         [
             "other.csv: none of the column names is known. Check the kind of file "
-            "(companies) and the names in row 1. Expected: 年度、順位、企業名、人数"
+            "(companies) and the names in row 1. Expected: 年度、順位、企業名、人数、"
+            "出典、出典URL"
         ],
     ),
     (
@@ -213,22 +214,31 @@ BATTERY = [
         [
             "sums.csv, row 4, column “人数”: the total 14 differs from the sum of the "
             "types, 16.",
-            "sums.csv, row 5, column “種別”: fiscal year 2025, side_job appears more "
-            "than once.",
+            "sums.csv, row 5, column “種別”: fiscal year 2025 has more than one row of "
+            "side jobs (副業型).",
         ],
     ),
     (
         "fields",
         "fields.csv",
         csv_file(
-            [FIELDS, ["2024", "観光", "500", "64"], ["2024", "観光", "280", "36"]]
+            [
+                FIELDS,
+                ["2024", "観光振興", "500", "64"],
+                ["2024", "観光振興", "280", "36"],
+            ]
         ),
-        ["fields.csv, row 3, column “分野”: “観光” appears more than once in FY2024."],
+        [
+            "fields.csv, row 3, column “分野”: “観光振興・観光誘客対策・DMO設立等” "
+            "appears more than once in FY2024."
+        ],
     ),
     (
         "fields",
         "short.csv",
-        csv_file([FIELDS, ["2024", "観光", "500", "64"], ["2024", "DX", "200", "26"]]),
+        csv_file(
+            [FIELDS, ["2024", "観光振興", "500", "64"], ["2024", "DX", "200", "26"]]
+        ),
         [
             "short.csv, column “人数”: FY2024's people add up to 700, not the 780 / "
             "871 "
@@ -248,6 +258,9 @@ BATTERY = [
         ),
         [
             "ranking.csv, row 3, column “人数”: -1 must be at least 0.",
+            # The duplicate is found among the rows that read cleanly.
+            "ranking.csv, row 4, column “企業名”: “甲社” appears more than once in "
+            "FY2024.",
         ],
     ),
     (
@@ -305,6 +318,8 @@ BATTERY = [
             "FY2025.",
             "hosts.csv, row 7, column “型”: “派遣” is not allowed (one of "
             "企業派遣型、副業型、地域おこし企業人、不明).",
+            "hosts.csv, row 8, column “企業名”: the same host record (code, company, "
+            "type, period) as row 5.",
             "hosts.csv, row 8, column “人数”: 0 must be at least 1.",
             "hosts.csv, row 9, column “出典URL”: “javascript:alert(1)” cannot be a "
             "link; use a URL starting with http:// or https://.",
@@ -332,7 +347,166 @@ BATTERY = [
         ),
         ["formula.xlsx, row 2, column “企業名”: empty; a value is required."],
     ),
+    (
+        # A control character stops the chart renderer and the Excel writer: each
+        # is refused in its cell, C0 and C1 alike; a tab is text.
+        "companies",
+        "control.csv",
+        csv_file(
+            [
+                COMPANIES,
+                ["2024", "1", "株式会社\x01JTB", "43"],
+                ["2024", "2", "日本\x85航空株式会社", "41"],
+                ["2024", "3", "ソフト\tバンク株式会社", "27"],
+            ]
+        ),
+        [
+            "control.csv, row 2, column “企業名”: contains a control character "
+            "(U+0001), which cannot be shown or exported; remove it.",
+            "control.csv, row 3, column “企業名”: contains a control character "
+            "(U+0085), which cannot be shown or exported; remove it.",
+        ],
+    ),
+    (
+        "totals",
+        "total_only.csv",
+        csv_file([TOTALS, ["2025", "合計", "1000", "520", "", "公表値", "x"]]),
+        [
+            "total_only.csv, row 2, column “種別”: fiscal year 2025 has no row of "
+            "company dispatch (企業派遣型). A year of only a total or only side jobs "
+            "cannot be used (the total is checked against the rows of each type)."
+        ],
+    ),
+    (
+        # A wrong cell does not hide the duplicate among the other rows.
+        "totals",
+        "partial.csv",
+        csv_file(
+            [
+                TOTALS,
+                ["2025", "企業派遣型", "ten", "5", "4", "公表値", "x"],
+                ["2025", "副業型", "3", "2", "2", "公表値", "x"],
+                ["2025", "副業型", "3", "2", "2", "公表値", "x"],
+            ]
+        ),
+        [
+            "partial.csv, row 2, column “人数”: “ten” is not a whole number.",
+            "partial.csv, row 4, column “種別”: fiscal year 2025 has more than one row "
+            "of side jobs (副業型).",
+        ],
+    ),
+    (
+        # Nor the other cells of its own row.
+        "hosts",
+        "partly.csv",
+        csv_file(
+            [HOSTS, host(type="謎型", start="2025-13", people="-2", url="ftp://a.jp")]
+        ),
+        [
+            "partly.csv, row 2, column “型”: “謎型” is not allowed (one of "
+            "企業派遣型、副業型、地域おこし企業人、不明).",
+            "partly.csv, row 2, column “開始年月”: “2025-13” is not of the form "
+            "2025-04 or FY2025.",
+            "partly.csv, row 2, column “人数”: -2 must be at least 1.",
+            "partly.csv, row 2, column “出典URL”: “ftp://a.jp” cannot be a link; use "
+            "a URL starting with http:// or https://.",
+        ],
+    ),
+    (
+        # The public sample's first record, typed again.
+        "hosts",
+        "known.csv",
+        csv_file(
+            [
+                HOSTS,
+                [
+                    "01343",
+                    "北海道",
+                    "鹿部町",
+                    "株式会社ぐるなび",
+                    "企業派遣型",
+                    "",
+                    "1",
+                    "https://hokkaido-nl.jp/article/29220",
+                ],
+            ]
+        ),
+        [
+            "known.csv, row 2, column “企業名”: the same host record (code, company, "
+            "type, period) is already in the data (kigyoujin_hosts.csv, row 2)."
+        ],
+    ),
+    (
+        "fields",
+        "fields_r7.csv",
+        csv_file(
+            [FIELDS, ["2025", "観光振興", "600", "60"], ["2025", "DX", "400", "40"]]
+        ),
+        [
+            "fields_r7.csv, column “年度”: national_totals.csv has no FY2025. Import "
+            "the year's totals first (python -m kigyojin import totals)."
+        ],
+    ),
+    (
+        "companies",
+        "companies_r7.csv",
+        csv_file([COMPANIES, ["2025", "1", "株式会社JTB", "50"]]),
+        [
+            "companies_r7.csv, column “年度”: national_totals.csv has no FY2025. "
+            "Import the year's totals first (python -m kigyojin import totals)."
+        ],
+    ),
+    (
+        # ＤＸ is a short name of a field; 観光 is none, and would be counted in the
+        # rest.
+        "fields",
+        "names.csv",
+        csv_file(
+            [FIELDS, ["2024", "観光", "480", "62"], ["2024", "ＤＸ", "300", "38"]]
+        ),
+        [
+            "names.csv, column “分野”: write each field as one of MIC's: "
+            "総務（政策調整・行政改革・公有財産利活用等）、"
+            "民生（子供子育て・福祉・災害対応等）、衛生（保健衛生・環境等）、"
+            "観光振興・観光誘客対策・DMO設立等、"
+            "農林水産（農業・畜産業・林業・水産業振興等）、"
+            "地域産品の開発・販路開拓・拡大等、"
+            "移住促進・都市農村交流・交流人口の拡大等、DX（自治体DX・地域社会DX）、"
+            "土木（土木管理・道路橋りょう・河川・住宅・空き家対策等）、"
+            "地域経済活性化・雇用対策・人材育成・企業誘致等、その他、広報業務、"
+            "中間支援機能に関する業務（地域商社支援及び立ち上げなど）、教育、"
+            "GX（脱炭素等）. The short names 総務、民生、衛生、観光振興、農林水産、"
+            "地域産品・販路、移住・交流、DX、土木、地域経済・雇用・人材、広報、"
+            "中間支援、GX work too.",
+            "names.csv, row 2, column “分野”: “観光” is not one of MIC's fields.",
+        ],
+    ),
+    (
+        "fields",
+        "link.csv",
+        csv_file(
+            [
+                [*FIELDS, "出典", "出典URL"],
+                ["2024", "DX", "780", "100", "総務省", "javascript:alert(1)"],
+            ]
+        ),
+        [
+            "link.csv, row 2, column “出典URL”: “javascript:alert(1)” cannot be a "
+            "link; use a URL starting with http:// or https://."
+        ],
+    ),
+    (
+        "hosts",
+        "jis.csv",
+        csv_file([HOSTS, host()], "iso2022_jp"),
+        [
+            "jis.csv: the character encoding is not recognised. Save it again as CSV "
+            "in UTF-8 or Shift_JIS (CP932)."
+        ],
+    ),
 ]
+# The fiscal year each file is imported for, where it is not the usual one.
+FISCAL_YEARS = {"fields_r7.csv": 2025, "companies_r7.csv": 2025}
 
 
 @pytest.mark.parametrize(
@@ -347,7 +521,8 @@ def test_malformed_files_are_refused_and_change_nothing(
     path = tmp_path / name
     path.write_bytes(content)
     with unchanged(), pytest.raises(DataFileError) as caught:
-        importer.import_file(kind, path, 2025 if kind == "totals" else 2024)
+        year = FISCAL_YEARS.get(name, 2025 if kind == "totals" else 2024)
+        importer.import_file(kind, path, year)
     assert [p.message("en") for p in caught.value.problems] == expected
     assert all(p.message("ja") != p.message("en") for p in caught.value.problems)
 
@@ -368,6 +543,51 @@ def test_a_broken_data_file_blocks_its_import_and_changes_nothing(
     assert caught.value.problems[0].message("en") == (
         "national_totals.csv, column “kind”: this column is missing."
     )
+
+
+def test_the_hosts_template_as_it_comes_is_already_in_the_data(
+    tmp_path: Path, unchanged
+) -> None:
+    """The template's example row is a shipped record: filed unchanged, refused."""
+    path = tmp_path / "template.csv"
+    path.write_bytes(templates.template_csv("hosts"))
+    shown = templates.example_rows("hosts").iloc[0]
+    shipped = data.load("hosts")
+    row = int(shipped.index[shipped["company"] == shown["company"]][0]) + 2
+    with unchanged(), pytest.raises(DataFileError) as caught:
+        importer.import_file("hosts", path, 2025)
+    assert [p.message("en") for p in caught.value.problems] == [
+        "template.csv, row 2, column “企業名”: the same host record (code, company, "
+        f"type, period) is already in the data (kigyoujin_hosts.csv, row {row})."
+    ]
+
+
+def test_a_control_character_in_a_data_file_is_named_when_loaded(
+    data_copy: Path,
+) -> None:
+    """The shipped data are held to the same rule as an import: file, row, column."""
+    path = data_copy / "kigyoujin_hosts.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("株式会社ぐるなび", "株式会社\x7fぐるなび", 1), "utf-8"
+    )
+    with pytest.raises(DataFileError) as caught:
+        data.load("hosts")
+    assert [p.message("en") for p in caught.value.problems] == [
+        "kigyoujin_hosts.csv, row 2, column “company”: contains a control character "
+        "(U+007F), which cannot be shown or exported; remove it."
+    ]
+
+
+def test_a_control_character_in_an_upload_is_refused() -> None:
+    """An uploaded host list with one is refused before anything draws it."""
+    content = csv_file([HOSTS, host(company="株式会社\x1bテスト")])
+    with pytest.raises(DataFileError) as caught:
+        importer.read_host_list(content, "own.csv")
+    assert [p.message("en") for p in caught.value.problems] == [
+        "own.csv, row 2, column “企業名”: contains a control character (U+001B), "
+        "which cannot be shown or exported; remove it."
+    ]
 
 
 # --- Payloads stay text ------------------------------------------------------------

@@ -33,7 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_import_then_undo_in_japanese(
     data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Success says what was written and how to undo it; undo says what it restored."""
+    """Success says how to undo it; undo and redo say what they restored and kept."""
     path = tmp_path / "r7.csv"
     path.write_text(TOTALS_2025, encoding="utf-8")
     status, out, err = run(
@@ -52,11 +52,25 @@ def test_import_then_undo_in_japanese(
     assert data.load("national_totals")["fiscal_year"].max() == 2025
 
     status, out, err = run(capsys, "undo", "totals")
+    undone = next((data_copy / ".history").iterdir()).name
     assert (status, err) == (EXIT_OK, "")
     assert out == (
-        f"national_totals.csv を取り込み前の版（.history/{snapshot}）に戻しました。\n"
+        f"national_totals.csv を取り込み前の版（.history/{snapshot}）に戻しました。"
+        f"置き換えた版は .history/{undone} に保存しました。この undo を取り消すには："
+        "python -m kigyojin redo totals\n"
     )
+    assert undone.endswith(".undone")
     assert data.load("national_totals")["fiscal_year"].max() == 2024
+
+    status, out, err = run(capsys, "redo", "totals")
+    again = next((data_copy / ".history").iterdir()).name
+    assert (status, err) == (EXIT_OK, "")
+    assert out == (
+        f"national_totals.csv を undo の前の版（.history/{undone}）に戻しました。"
+        f"置き換えた版は .history/{again} に保存しました。もう一度戻すには："
+        "python -m kigyojin undo totals\n"
+    )
+    assert data.load("national_totals")["fiscal_year"].max() == 2025
 
 
 def test_a_refused_file_lists_every_problem_in_english(
@@ -99,6 +113,31 @@ def test_replace_is_needed_for_a_year_already_there(
     assert out.splitlines()[1] == "それまでの令和6年度の 3 行を置き換えました。"
 
 
+def test_an_undo_that_would_break_another_table_is_refused(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], unchanged
+) -> None:
+    """FY2025's totals cannot be undone while FY2025's fields rest on them."""
+    totals = tmp_path / "r7.csv"
+    totals.write_text(TOTALS_2025, encoding="utf-8")
+    fields = tmp_path / "f7.csv"
+    fields.write_text("年度,分野,人数,資料記載の割合\n2025,DX,1020,100\n", "utf-8")
+    assert run(capsys, "import", "totals", str(totals), *YEAR_EN)[0] == EXIT_OK
+    assert run(capsys, "import", "fields", str(fields), *YEAR_EN)[0] == EXIT_OK
+
+    with unchanged():
+        status, out, err = run(capsys, "undo", "totals", "--lang", "en")
+    assert (status, out) == (EXIT_REFUSED, "")
+    assert err.splitlines() == [
+        "national_totals.csv was not restored: the other tables would no longer "
+        "agree with it (first undo what was imported later and depends on it). The "
+        "data were not changed. 1 problem(s):",
+        "- mic_r5/categories.csv, column “fiscal_year”: national_totals.csv has no "
+        "FY2025. Import the year's totals first (python -m kigyojin import totals).",
+    ]
+    assert run(capsys, "undo", "fields")[0] == EXIT_OK
+    assert run(capsys, "undo", "totals")[0] == EXIT_OK
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
@@ -128,6 +167,10 @@ def test_a_wrong_command_is_status_2(
         (
             ("undo", "fields"),
             "mic_r5/categories.csv には元に戻せる取り込みがありません。",
+        ),
+        (
+            ("redo", "hosts"),
+            "kigyoujin_hosts.csv には取り消せる undo がありません。",
         ),
         (
             ("template", "hosts", "{tmp}/no/such/folder/t.csv"),
@@ -161,8 +204,8 @@ def test_templates_in_both_formats(
     )
     text = (tmp_path / "c.csv").read_bytes().decode("utf-8")
     assert text.splitlines()[:2] == [
-        "\ufeff年度,順位,企業名,人数",
-        "2023,1,株式会社JTB,43",
+        "\ufeff年度,順位,企業名,人数,出典,出典URL",
+        "2023,1,株式会社JTB,43,総務省「地域活性化起業人制度の活用について」（2024年）,",
     ]
 
     for argv in (("--xlsx", str(tmp_path / "a")), (str(tmp_path / "b.xlsx"),)):

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kigyojin import data, figures, importer, templates
+from kigyojin import data, fields, figures, importer, templates
 from kigyojin.errors import DataFileError, KigyojinError
 
 TOTALS_HEADER = ["年度", "種別", "人数", "受入自治体数", "派遣元企業数", "区分", "出典"]
@@ -138,8 +138,17 @@ def test_fields_from_excel_add_up_to_the_new_year(
     assert categories[categories["fiscal_year"] == 2025][
         ["category", "people", "percent_stated"]
     ].to_dict("records") == [
-        {"category": "観光振興", "people": 520, "percent_stated": 51.0},
-        {"category": "DX", "people": 400, "percent_stated": 39.2},
+        # The short names become the deck's own.
+        {
+            "category": "観光振興・観光誘客対策・DMO設立等",
+            "people": 520,
+            "percent_stated": 51.0,
+        },
+        {
+            "category": "DX（自治体DX・地域社会DX）",
+            "people": 400,
+            "percent_stated": 39.2,
+        },
         {"category": "その他", "people": 100, "percent_stated": 9.8},
     ]
     assert len(categories[categories["fiscal_year"] == 2023]) == 15
@@ -167,6 +176,47 @@ def test_undo_restores_the_file_byte_for_byte(
     assert caught.value.message("en") == (
         "There is no import of national_totals.csv to undo."
     )
+
+
+def test_undo_is_undone_by_redo_and_checked_like_an_import(
+    data_copy: Path, tmp_path: Path, fingerprint
+) -> None:
+    """Undo keeps what it replaces; redo brings it back; neither may break a table."""
+    importer.import_file(
+        "totals", write(tmp_path, "t.csv", csv_file(TOTALS_2025)), 2025
+    )
+    fields_2025 = [FIELDS_HEADER, ["2025", "DX", "1140", "100"]]
+    importer.import_file(
+        "fields", write(tmp_path, "f.csv", csv_file(fields_2025)), 2025
+    )
+    imported = fingerprint(data_copy)
+    with_2025 = (data_copy / "mic_r5" / "categories.csv").read_bytes()
+
+    with pytest.raises(DataFileError) as caught:
+        importer.undo("totals")
+    assert problems(caught) == [
+        "mic_r5/categories.csv, column “fiscal_year”: national_totals.csv has no "
+        "FY2025. Import the year's totals first (python -m kigyojin import totals)."
+    ]
+    assert fingerprint(data_copy) == imported
+
+    undone = importer.undo("fields")
+    assert undone.kept.startswith(".history/mic_r5/categories.csv.")
+    assert undone.kept.endswith(".undone")
+    assert fields.years_of("categories") == [2023]
+    assert (data_copy / undone.kept).read_bytes() == with_2025
+    redone = importer.redo("fields")
+    assert redone.snapshot == undone.kept
+    assert fields.years_of("categories") == [2023, 2025]
+    assert importer.history("fields", undone=True) == []
+    with pytest.raises(KigyojinError) as nothing:
+        importer.redo("fields")
+    assert nothing.value.message("en") == (
+        "There is no undo of mic_r5/categories.csv to take back."
+    )
+    importer.undo("fields")
+    importer.undo("totals")
+    assert figures.latest_fiscal_year() == 2024
 
 
 def test_replace_swaps_only_that_year(data_copy: Path, tmp_path: Path) -> None:
@@ -224,7 +274,11 @@ def test_fields_that_do_not_add_up_are_refused(
     data_copy: Path, tmp_path: Path, unchanged
 ) -> None:
     """FY2024's fields must add up to its 780 (企業派遣型) or 871 (both) people."""
-    rows = [FIELDS_HEADER, ["2024", "観光", "700", "90"], ["2024", "DX", "79", "10"]]
+    rows = [
+        FIELDS_HEADER,
+        ["2024", "観光振興", "700", "90"],
+        ["2024", "DX", "79", "10"],
+    ]
     path = write(tmp_path, "f.csv", csv_file(rows))
     with unchanged(), pytest.raises(DataFileError) as caught:
         importer.import_file("fields", path, 2024)
@@ -232,6 +286,38 @@ def test_fields_that_do_not_add_up_are_refused(
         "f.csv, column “人数”: FY2024's people add up to 779, not the 780 / 871 of the "
         "national totals."
     ]
+
+
+def test_the_source_of_a_year_is_kept_and_told(data_copy: Path, tmp_path: Path) -> None:
+    """A fields file's 出典 goes into the data; data.year_sources gives it back."""
+    importer.import_file(
+        "totals", write(tmp_path, "t.csv", csv_file(TOTALS_2025)), 2025
+    )
+    rows = [
+        [*FIELDS_HEADER, "出典", "出典URL"],
+        ["2025", "DX", "1000", "88", "総務省 2026年4月", "https://www.soumu.go.jp/a"],
+        [
+            "2025",
+            "その他",
+            "140",
+            "12",
+            "総務省 2026年4月",
+            "https://www.soumu.go.jp/a",
+        ],
+    ]
+    importer.import_file("fields", write(tmp_path, "f.csv", csv_file(rows)), 2025)
+    assert data.year_sources("categories", 2025) == (
+        data.Source("総務省 2026年4月", ("https://www.soumu.go.jp/a",)),
+    )
+    assert data.year_sources("categories", 2023) == (
+        data.Source("総務省「地域活性化起業人制度の活用について」（2024年）"),
+    )
+    assert data.year_sources("national_totals", 2025) == (
+        data.Source("総務省 2026年4月"),
+    )
+    ranking = [["年度", "順位", "企業名", "人数"], ["2025", "1", "株式会社JTB", "50"]]
+    importer.import_file("companies", write(tmp_path, "c.csv", csv_file(ranking)), 2025)
+    assert data.year_sources("company_ranking", 2025) == ()
 
 
 def test_company_ranks_must_follow_the_counts(
@@ -368,6 +454,22 @@ def test_the_same_rows_in_every_format(content: bytes, name: str) -> None:
     ]
 
 
+def test_half_width_katakana_in_shift_jis_is_read() -> None:
+    """CP932 with names in half-width katakana is CP932, not EUC-JP read wrongly."""
+    rows = [
+        ["年度", "順位", "企業名", "人数"],
+        ["2024", "1", "ｿﾌﾄﾊﾞﾝｸ株式会社", "27"],
+        ["2024", "2", "ｶﾌﾞｼｷｶﾞｲｼｬｼﾞｪｲﾃｨｰﾋﾞｰ", "20"],
+    ]
+    prepared = importer.check_file(
+        csv_file(rows, "cp932"), "kana.csv", importer.KINDS["companies"], 2024
+    )
+    assert prepared.typed["company"].tolist() == [
+        "ｿﾌﾄﾊﾞﾝｸ株式会社",
+        "ｶﾌﾞｼｷｶﾞｲｼｬｼﾞｪｲﾃｨｰﾋﾞｰ",
+    ]
+
+
 def test_english_and_internal_column_names_work() -> None:
     """Headers may be the English ones or the data file's own names."""
     rows = [
@@ -473,7 +575,7 @@ def test_a_company_twice_in_one_year_is_refused(data_copy: Path) -> None:
     path = data_copy / "mic_r5" / "company_ranking.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text + "2024,1,株式会社JTB,43\n2024,2,株式会社JTB,5\n", encoding="utf-8"
+        text + "2024,x,,1,株式会社JTB,43\n2024,x,,2,株式会社JTB,5\n", encoding="utf-8"
     )
     with pytest.raises(DataFileError) as caught:
         data.load("company_ranking")
