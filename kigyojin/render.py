@@ -122,6 +122,12 @@ def png(
     return _png(text, scale)
 
 
+def export_png(chart: alt.TopLevelMixin | dict) -> bytes:
+    """`chart` as the PNG a reader downloads: 1,920 px wide, its text enlarged
+    for a projector (`EXPORT_TEXT_SCALE`)."""
+    return png(enlarge(chart, EXPORT_TEXT_SCALE))
+
+
 def _without_nan(value):
     """`value` with float NaN as None: JSON has no NaN, and a pandas text column
     with a gap reaches the spec as one."""

@@ -79,13 +79,14 @@ with ui.guard():
     listed = companies.only_chosen(matching, chosen)
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
-        st.altair_chart(
+        ui.altair_chart(
             charts.ranking_chart(
                 ranking,
                 lang,
                 matching=list(matching["key"]) if query else None,
                 chosen=chosen,
             ),
+            png=f"company_ranking_fy{year}.png",
             key="ranking_chart",
             on_select="rerun",
             selection_mode=charts.COMPANY_PARAM,

@@ -107,8 +107,9 @@ with ui.guard():
             [tr("common.view_chart"), tr("common.view_table")]
         )
         with chart_tab:
-            st.altair_chart(
+            ui.altair_chart(
                 charts.groups_chart(groups, lang, chosen),
+                png=f"field_groups_fy{year}.png",
                 key="groups_chart",
                 on_select="rerun",
                 selection_mode=charts.GROUP_PARAM,
@@ -161,8 +162,9 @@ with ui.guard():
     st.header(tr("fields.categories_heading", year=fmt.fiscal_year(year, lang)))
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
-        st.altair_chart(
+        ui.altair_chart(
             charts.categories_chart(categories, lang, chosen),
+            png=f"fields_fy{year}.png",
             key="categories_chart",
             on_select="rerun",
             selection_mode=charts.GROUP_PARAM,
@@ -211,8 +213,9 @@ with ui.guard():
             [tr("common.view_chart"), tr("common.view_table")]
         )
         with chart_tab:
-            st.altair_chart(
+            ui.altair_chart(
                 charts.sample_chart(by_group, lang, chosen),
+                png="host_records_fields.png",
                 key="sample_chart",
                 on_select="rerun",
                 selection_mode=charts.GROUP_PARAM,

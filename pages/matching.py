@@ -225,8 +225,9 @@ if mode == "company":
             ui.csv_download(shown, f"matching_company_{pref}.csv", key="company_csv")
         with map_tab:
             points = matching.company_map_points(results, pref, lang)
-            st.altair_chart(
+            ui.altair_chart(
                 charts.points_map(points, lang),
+                png=f"matching_company_{pref}.png",
                 width="stretch",
                 alt=tr("matching.map_alt_company"),
             )
@@ -401,8 +402,9 @@ if mode == "municipality":
                     )
                 with map_tab:
                     points = matching.peer_map_points(code, peers, lang)
-                    st.altair_chart(
+                    ui.altair_chart(
                         charts.points_map(points, lang),
+                        png=f"matching_peers_{code}.png",
                         width="stretch",
                         alt=tr("matching.map_alt_municipality"),
                     )

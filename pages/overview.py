@@ -65,6 +65,7 @@ with ui.guard():
             measure,
             lang,
             alt=tr("overview.trend_alt", measure=label(measure, lang)),
+            png=f"trend_{measure}.png",
         )
     with table_tab:
         shown = trend[trend["measure"] == measure].assign(
@@ -112,7 +113,11 @@ with ui.guard():
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         ui.altair_chart(
-            charts.origins_chart, origins, lang, alt=tr("overview.origins_alt")
+            charts.origins_chart,
+            origins,
+            lang,
+            alt=tr("overview.origins_alt"),
+            png="agreement_origins.png",
         )
     with table_tab:
         shown = origins.assign(
@@ -157,6 +162,7 @@ with ui.guard():
                 lang,
                 where=column,
                 alt=tr("overview.people_alt"),
+                png=f"people_{dimension}.png",
             )
     with table_tab:
         shown = people.assign(

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -14,6 +15,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from streamlit.testing.v1 import AppTest
 
 from kigyojin import data, export_pptx, presenter, render
 from kigyojin import figures as national
@@ -53,6 +55,52 @@ def test_chart_png_is_projector_wide_and_not_blank() -> None:
     image = pixels(render.png(render.enlarge(chart, render.EXPORT_TEXT_SCALE)))
     assert image.shape[1] == render.PROJECTOR_WIDTH * render.PROJECTOR_SCALE == 1920
     assert image.std() > 10
+
+
+# Runs of Japanese characters in a spec.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]{2,}")
+
+
+def test_page_chart_png_is_drawn_with_japanese_glyphs() -> None:
+    """The overview's age chart as its PNG download: 1,920 px, not blank, and its
+    Japanese drawn as glyphs (reversing every Japanese word changes the image;
+    with tofu, every character is the same box and nothing would change)."""
+    chart = overview_charts.age_gender_chart(national.age_gender(), "age", "ja")
+    image = render.export_png(chart)
+    drawn = pixels(image)
+    assert drawn.shape[1] == 1920 and drawn.std() > 10
+    text = json.dumps(chart.to_dict(), ensure_ascii=False)
+    words = set(_JAPANESE.findall(text))
+    assert {"年齢", "割合", "年度"} <= words, words  # its axis and legend titles
+    mirrored = json.loads(_JAPANESE.sub(lambda m: m.group(0)[::-1], text))
+    assert (pixels(render.export_png(mirrored)) != drawn).any()
+
+
+PNG_LABEL = "画像（PNG）をダウンロード"
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("overview", {}),
+        ("fields", {}),
+        ("companies", {}),
+        ("check", {"for": "municipality", "code": "01209"}),
+        ("matching", {}),
+        ("matching", {"code": "01209"}),
+    ],
+)
+def test_every_page_chart_has_a_png_download(page: str, params: dict) -> None:
+    """Beside each Altair chart of a page, a PNG download (made on click)."""
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run().switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
+    buttons = [b for b in at.get("download_button") if b.proto.label == PNG_LABEL]
+    assert charts and len(buttons) == len(charts)
+    assert all(b.proto.HasField("deferred_file_id") for b in buttons)
 
 
 def test_japanese_title_renders_as_glyphs() -> None:

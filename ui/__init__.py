@@ -515,13 +515,9 @@ def png_download(chart, file_name: str, key: str, *, where=None) -> None:
     (1,920 px wide, Japanese intact), made on click; `where` as in altair_chart."""
     from kigyojin import render  # vl-convert is loaded only for an export
 
-    def image() -> bytes:
-        spec = chart if isinstance(chart, dict) else chart.to_dict()
-        return render.png(render.enlarge(spec, render.EXPORT_TEXT_SCALE))
-
     (where or st).download_button(
         t()("present.download_png"),
-        image,
+        partial(render.export_png, chart),
         file_name=file_name,
         mime="image/png",
         key=key,
