@@ -104,6 +104,9 @@ with ui.guard():
         f"python -m kigyojin import totals totals.xlsx --fiscal-year {year}\n"
         f"python -m kigyojin undo totals",
         language="bash",
+        # Wrapped, not scrolled sideways on a phone: a scrolling box needs keyboard
+        # access that Streamlit's code block lacks (axe: scrollable-region-focusable).
+        wrap_lines=True,
     )
 for kind in importer.KINDS.values():
     with ui.guard():
