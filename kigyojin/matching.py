@@ -1261,3 +1261,38 @@ def shortlist(
         tuple(t for t in TERMS if found[t].notna().any()),
         COMPANY_SOURCES,
     )
+
+
+def applied_filters(
+    params: Mapping[str, str | Iterable[str]], lang: str
+) -> list[tuple[str, str]]:
+    """(name, value) of each choice of the matching view the slide applies, in
+    `lang`, for a deck's title slide: the view when the URL names it, then the
+    municipality, or the company's preferred regions, prefectures and sizes.
+
+    The company's prefecture and the fields are the parameters the map slide reads
+    too (`pref`, `field`); the presenter names those already.
+    """
+    tr = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    view = view_of(params)
+    shown = []
+    if _values(params, "mode"):
+        shown.append((tr("matching.filter_mode"), tr(f"matching.mode_{view.mode}")))
+    if view.mode == "municipality" and view.code is not None:
+        here = profile(view.code)
+        place = place_label(here["name"], here[pref_column(lang)], lang)
+        return [*shown, (tr("matching.filter_municipality"), place)]
+    request = view.request
+    names = data.load("prefectures").set_index("pref_code")[pref_column(lang)]
+    separator = tr("matching.list_separator")
+    chosen = (
+        ("blocks", [block_label(b, lang) for b in request.blocks]),
+        ("areas", [names[p] for p in request.prefectures]),
+        ("sizes", [size_label(s, lang) for s in request.sizes]),
+    )
+    shown += [
+        (tr(f"matching.filter_{key}"), separator.join(values))
+        for key, values in chosen
+        if values
+    ]
+    return shown

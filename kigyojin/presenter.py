@@ -27,12 +27,14 @@ from kigyojin import (
     figures,
     fmt,
     hosts,
+    matching,
     render,
     rules,
     subsidy,
 )
 from kigyojin.charts import companies as company_charts
 from kigyojin.charts import fields as field_charts
+from kigyojin.charts import matching as matching_charts
 from kigyojin.charts import overview as overview_charts
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import label, translate
@@ -67,6 +69,8 @@ WORKED_EXAMPLE = Scenario(
 CALCULATOR_PARAMETERS = ("kind", "start", "end", *subsidy.ITEMS)
 # The ranking slide says what share the top this many companies send.
 TOP_COMPANIES = 10
+# The matching slide names this many suggestions beside its chart.
+MATCHING_FIGURES = 3
 
 Filters = Mapping[str, str | Sequence[str]]
 
@@ -548,6 +552,36 @@ def _origins(lang: str, filters: Filters) -> Slide:
     )
 
 
+def _matching(lang: str, filters: Filters) -> Slide:
+    """The matching page's shortlist for its URL state (`?mode=&pref=&field=&block=
+    &area=&size=&code=`): the best suggestions, each score split into its terms."""
+    found = matching.shortlist(filters, lang)
+    shown = tuple(
+        Figure(
+            translate("matching.map_score", lang, score=fmt.number(row.score, 1)),
+            translate("matching.slide_rank", lang, rank=row.rank, label=row.label),
+        )
+        for row in found.rows.head(MATCHING_FIGURES).itertuples(index=False)
+    )
+    chart = None
+    if not found.rows.empty:
+        chart = matching_charts.points_chart(found.rows, found.terms, lang)
+    else:  # no company has a record in the fields: the message says so
+        shown = (
+            Figure(translate("matching.slide_none", lang), _t(lang)("about_matching")),
+        )
+    return Slide(
+        key="matching",
+        title=found.title,
+        message=found.message,
+        figures=shown,
+        chart=chart,
+        chart_alt=translate("matching.slide_alt", lang),
+        sources=found.sources,
+        notes=(translate("matching.caution", lang),),
+    )
+
+
 # The story in the order it is told: key -> builder.
 SLIDES: dict[str, Callable[[str, Filters], Slide]] = {
     "headline": _headline,
@@ -557,6 +591,7 @@ SLIDES: dict[str, Callable[[str, Filters], Slide]] = {
     "map": _map,
     "refund": _refund,
     "origins": _origins,
+    "matching": _matching,
 }
 
 
@@ -567,7 +602,7 @@ PAGE_SLIDES = {
     "fields": "fields",
     "companies": "companies",
     "check": "refund",
-    "matching": "origins",
+    "matching": "matching",
 }
 
 
@@ -651,8 +686,9 @@ def applied_filters(
     """(name, value) of each filter a slide applies, in `lang`, as people read them:
     a prefecture by its name, a company by its name, a date with its fiscal year.
 
-    A parameter no slide reads (a page's search box, the municipality a page has
-    open) and a value no slide can use are left out. A slide that reads a new
+    A parameter no slide reads (a page's search box) and a value no slide can use
+    are left out; the municipality a page has open is named for the matching
+    slide, which reads it (`matching.applied_filters`). A slide that reads a new
     filter names it here. A part whose data cannot be read is left out too (its
     slides say why).
     """
@@ -711,8 +747,11 @@ def applied_filters(
         ]
         return shown
 
+    def matching_view() -> list[tuple[str, str]]:
+        return matching.applied_filters(filters, lang)
+
     result = []
-    for part in (trend, year, host_records, refund):
+    for part in (trend, year, host_records, refund, matching_view):
         try:
             result += part()
         except KigyojinError as error:

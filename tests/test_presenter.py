@@ -1,13 +1,17 @@
 """The seminar story and presenter mode: slides from the data, URL state, links."""
 
+import io
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
-from kigyojin import figures, importer, presenter
+from kigyojin import export_pptx, figures, importer, matching, presenter
+from kigyojin.i18n import translate
 from kigyojin.paths import PROJECT_DIR
 from kigyojin.presenter import Figure
 
@@ -56,7 +60,8 @@ SIDE_JOB = {"kind": ["side_job"], "start": ["2026-04-01"], "end": ["2027-03-31"]
 
 
 def test_story_order() -> None:
-    """The story runs from the headline to how partners find each other."""
+    """The story runs from the headline to how partners find each other, and ends
+    on who could partner (the matching shortlist)."""
     assert presenter.story() == [
         "headline",
         "trend",
@@ -65,6 +70,7 @@ def test_story_order() -> None:
         "map",
         "refund",
         "origins",
+        "matching",
     ]
 
 
@@ -270,7 +276,8 @@ def test_filter_and_vintage_lines() -> None:
 
 
 # Every filter a slide applies, with parameters no slide reads (a page's search,
-# its chosen field group, the municipality it has open, another page's choices).
+# its chosen field group, another page's choices); the municipality a page has
+# open is the matching slide's.
 EVERY_FILTER = {
     **SIDE_JOB,
     "fee": ["800000"],
@@ -300,6 +307,7 @@ def test_filter_lines_name_what_the_deck_applies() -> None:
         "開始日：2026-04-01（令和8年度）",
         "終了日：2027-03-31（令和8年度）",
         "報償費等：80万円",
+        "自治体（マッチング）：夕張市（北海道）",
     ]
     assert presenter.filter_lines(EVERY_FILTER, "en") == [
         "Trend measure: Companies",
@@ -312,6 +320,7 @@ def test_filter_lines_name_what_the_deck_applies() -> None:
         "Start: 2026-04-01 (FY2026)",
         "End: 2027-03-31 (FY2026)",
         "Fee to the individual: ¥800,000",
+        "Municipality (matching): 夕張市 (Hokkaido)",
     ]
 
 
@@ -393,6 +402,119 @@ def test_headline_survives_a_year_with_only_its_total(
         Figure("871 people", "entrepreneurs working in the regions in FY2024"),
         Figure("439", "Host municipalities (Total)"),
     )
+
+
+# --- The matching slide --------------------------------------------------------------
+
+# A company view of the matching page, as its URL holds it.
+MATCHING_COMPANY = {"pref": ["27"], "field": ["DX"], "block": ["kyushu"]}
+
+
+def test_matching_slide_is_the_pages_shortlist() -> None:
+    """The best three of the page's ranking, each score split by term in the chart."""
+    slide = presenter.slide("matching", "en", MATCHING_COMPANY)
+    found = matching.shortlist(MATCHING_COMPANY, "en")
+    best = matching.rank_municipalities(
+        matching.CompanyRequest("27", ("DX",), ("kyushu",)), "en", limit=3
+    )
+    assert slide.title == "Where a company in Osaka could send 起業人"
+    assert slide.message == (
+        "Fields: Digital transformation (DX). Preferences: Kyushu and Okinawa. "
+        "The best of the 1,426 municipalities that may host."
+    )
+    assert slide.figures == tuple(
+        Figure(f"{row.score:.1f} points", f"#{row.rank} {row.name} ({row.pref})")
+        for row in best.itertuples()
+    )
+    spec = slide.chart.to_dict()
+    bars = spec["layer"][0]
+    assert bars["encoding"]["y"]["sort"] == [
+        f"#{r} {n}"
+        for r, n in zip(found.rows["rank"], found.rows["label"], strict=True)
+    ]
+    assert len(bars["encoding"]["y"]["sort"]) == matching.SLIDE_LIMIT
+    assert slide.sources == matching.COMPANY_SOURCES
+    assert slide.notes == (translate("matching.caution", "en"),)
+
+
+def test_matching_slide_of_a_municipality_names_its_companies() -> None:
+    """`?code=01209&field=観光振興`: 夕張市's best companies, in Japanese."""
+    slide = presenter.slide(
+        "matching", "ja", {"code": ["01209"], "field": ["観光振興"]}
+    )
+    best = matching.rank_companies("01209", ["観光振興"], "ja", limit=3)
+    assert slide.title == "夕張市（北海道）と組める企業の候補"
+    assert [f.caption for f in slide.figures] == [
+        f"{r}位　{c}" for r, c in zip(best["rank"], best["company"], strict=True)
+    ]
+    assert [f.value for f in slide.figures] == [f"{s:.1f}点" for s in best["score"]]
+    assert slide.sources == matching.MUNICIPALITY_SOURCES
+
+
+def test_matching_slide_without_a_company_says_so(data_copy) -> None:
+    """No company has a record in the field: a figure saying 0 and no chart."""
+    text = (data_copy / "kigyoujin_hosts.csv").read_text().splitlines()
+    kept = [text[0], *(row for row in text[1:] if ",教育," not in row)]
+    (data_copy / "kigyoujin_hosts.csv").write_text("\n".join(kept) + "\n")
+    matching.clear_cache()
+    slide = presenter.slide("matching", "en", {"code": "01209", "field": "教育"})
+    matching.clear_cache()
+    assert slide.chart is None
+    assert slide.figures == (Figure("0 companies", "Matching shortlist"),)
+    assert slide.message.endswith("No company has a public host record in them.")
+
+
+def test_presenting_from_the_matching_page_starts_on_its_slide() -> None:
+    """Presenter mode from /matching opens the matching slide of that view.
+
+    (The sidebar's button passes the page's URL path to `start_slide`; the test
+    runner runs a switched-to page alone, without app.py's sidebar, so the slide
+    it gives is what is checked here.)"""
+    number = presenter.start_slide("matching")
+    assert number == presenter.story().index("matching") + 1 == len(presenter.story())
+    shown = run_app(present="1", slide=str(number), lang="en", field="DX")
+    assert not shown.exception
+    assert [e.value for e in shown.error] == []
+    expected = presenter.slide("matching", "en", {"field": "DX"})
+    assert [t.value for t in shown.title] == [expected.title]
+    assert [m.label for m in shown.metric] == [f.caption for f in expected.figures]
+    assert [m.value for m in shown.metric] == [f.value for f in expected.figures]
+
+
+def test_filter_lines_name_the_matching_choices() -> None:
+    """The company view's regions, prefectures and sizes, and the view if named."""
+    filters = {"mode": ["company"], "block": ["kyushu"], "area": ["47"], "size": ["xs"]}
+    assert presenter.filter_lines(filters, "en") == [
+        "Search as (matching): A company looking for municipalities",
+        "Preferred regions (matching): Kyushu and Okinawa",
+        "Preferred prefectures (matching): Okinawa",
+        "Preferred sizes (matching): under 5,000",
+    ]
+    assert presenter.filter_lines({"block": ["moon"]}, "ja") == [
+        "絞り込みなし（全国・既定の表示）"
+    ]
+
+
+def test_deck_holds_the_matching_slide_with_its_sources() -> None:
+    """The PowerPoint's last slide is the shortlist: title, message, the best
+    three, the chart as a picture, the note and every 出典 line."""
+    deck = Presentation(io.BytesIO(export_pptx.build("ja", MATCHING_COMPANY)))
+    slide = presenter.slide("matching", "ja", MATCHING_COMPANY)
+    last = deck.slides[len(deck.slides) - 1]
+    texts = [s.text_frame.text for s in last.shapes if s.has_text_frame]
+    assert len(deck.slides) == 1 + len(presenter.story())
+    assert texts[0] == slide.title
+    assert texts[1] == slide.message
+    body = "\n".join(texts)
+    for figure in slide.figures:
+        assert f"{figure.value}\n{figure.caption}" in body
+    footer = next(t for t in texts if t.startswith("注：")).splitlines()
+    assert footer == [
+        "注：" + translate("matching.caution", "ja"),
+        *("出典：" + translate(f"sources.{key}", "ja") for key in slide.sources),
+    ]
+    pictures = [s for s in last.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1
 
 
 # --- Presenter mode in the app -------------------------------------------------------
