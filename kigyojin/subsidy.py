@@ -287,6 +287,7 @@ def check_period(
             kind=kind_term(kind),
             start=start,
             end=end,
+            length=period_length(start, end),
             minimum=low,
         )
     if add_months(start, high) <= end:
@@ -295,6 +296,7 @@ def check_period(
             kind=kind_term(kind),
             start=start,
             end=end,
+            length=period_length(start, end),
             maximum=high,
             years=f"{high / MONTHS_PER_YEAR:g}",
         )
@@ -314,15 +316,20 @@ def check_dates(kind: str, start: date, end: date, rules: rules_module.Rules) ->
     if end < start:
         raise InputError("check.error_end_before_start", start=start, end=end)
     known = rules.fiscal_years(kind)
-    for day in (start, end):
-        if fiscal_year_of(day) not in known:
-            raise InputError(
-                "check.error_outside_rules",
-                kind=kind_term(kind),
-                date=day,
-                first=FiscalYear(known[0]),
-                last=FiscalYear(known[-1]),
-            )
+    # Both dates named when both are outside: a link may hold two such dates.
+    outside = tuple(
+        dict.fromkeys(d for d in (start, end) if fiscal_year_of(d) not in known)
+    )
+    if outside:
+        raise InputError(
+            "check.error_outside_rules"
+            if len(outside) == 1
+            else "check.error_outside_rules_both",
+            kind=kind_term(kind),
+            date=outside,
+            first=FiscalYear(known[0]),
+            last=FiscalYear(known[-1]),
+        )
 
 
 def estimate(

@@ -10,6 +10,7 @@ from test_app import run_page
 from kigyojin import eligibility, fmt, subsidy
 from kigyojin.charts import check as charts
 from kigyojin.i18n import translate
+from kigyojin.rules import Length, localize
 
 PAGE = "pages/check.py"
 
@@ -100,7 +101,7 @@ def test_worked_example_from_a_link() -> None:
         "年度": ["令和7年度", "令和8年度", "合計"],
         "期間の月数（日割り）": [6.0, 12.0, 18.0],
         "経費": [3_000_000, 6_000_000, 9_000_000],
-        "上限の月数（1日でも含む月は1か月）": [6, 12, 18],
+        "上限の月数": [6, 12, 18],
         "措置の上限": [2_800_000, 5_600_000, 8_400_000],
         "国の措置額": [2_800_000, 5_600_000, 8_400_000],
         "自治体の負担": [200_000, 400_000, 600_000],
@@ -169,7 +170,12 @@ def test_company_check_from_a_link() -> None:
         (
             {"start": "2027-04-01", "end": "2027-08-31"},
             "check.error_period_short",
-            {"start": "2027-04-01", "end": "2027-08-31", "minimum": 6},
+            {
+                "start": "2027-04-01",
+                "end": "2027-08-31",
+                "minimum": 6,
+                "length": Length(5, 0),
+            },
         ),
     ],
 )
@@ -181,7 +187,7 @@ def test_bad_period_is_a_message_in_the_language(
     at = run_page(PAGE, lang, **params)
     assert not at.exception
     kind = translate("values.dispatch", lang)
-    expected = translate(key, lang, kind=kind, **fields)
+    expected = translate(key, lang, kind=kind, **localize(fields, lang))
     assert [e.value.replace("\\", "") for e in at.error] == [expected]
 
 
@@ -285,35 +291,38 @@ def test_language_switch_relabels_a_chosen_prefecture() -> None:
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("audience", ["company", "municipality"])
 @pytest.mark.parametrize(
-    ("params", "kind", "day"),
+    ("params", "kind", "days"),
     [
         (
             {"kind": "side_job", "start": "2023-04-01", "end": "2024-03-31"},
             "side_job",
-            "2023-04-01",
+            ("2023-04-01", "2024-03-31"),
         ),
-        ({"start": "2031-01-01", "end": "2031-09-30"}, "dispatch", "2031-09-30"),
+        ({"start": "2031-01-01", "end": "2031-09-30"}, "dispatch", ("2031-09-30",)),
     ],
 )
 def test_link_date_outside_the_rules_is_refused_not_changed(
-    params: dict, kind: str, day: str, audience: str, lang: str
+    params: dict, kind: str, days: tuple, audience: str, lang: str
 ) -> None:
-    """A date of the link beyond the rules' years is named in one message; the
-    picker is left empty and the link keeps the date as given."""
+    """Dates of the link beyond the rules' years are named in one message; their
+    pickers are left empty and the link keeps them as given."""
     at = run_page(PAGE, lang, **{"for": audience, "host": "01209"}, **params)
     assert not at.exception
     first, last = (2024, 2030) if kind == "side_job" else (2021, 2030)
     expected = translate(
-        "check.error_outside_rules",
+        "check.error_outside_rules"
+        if len(days) == 1
+        else "check.error_outside_rules_both",
         lang,
         kind=translate(f"values.{kind}", lang),
-        date=day,
+        date=translate("check.list_separator", lang).join(days),
         first=fmt.fiscal_year(first, lang),
         last=fmt.fiscal_year(last, lang),
     )
     assert [e.value.replace("\\", "") for e in at.error] == [expected]
-    key = "start" if day == params["start"] else "end"
-    assert at.session_state[key] is None
+    assert [at.session_state[key] is None for key in ("start", "end")] == [
+        params[key] in days for key in ("start", "end")
+    ]
     assert (at.query_params["start"], at.query_params["end"]) == (
         params["start"],
         params["end"],
@@ -360,9 +369,9 @@ def test_mid_month_period_from_a_link() -> None:
     table = at.dataframe[0].value
     assert table.to_dict("list") == {
         "Fiscal year": ["FY2025", "FY2026", "Total"],
-        "Months of the period (by days)": [5.55, 0.47, 6.02],
+        "Period months (by days)": [5.55, 0.47, 6.02],
         "Cost": [2_774_193, 233_333, 3_007_526],
-        "Months for the cap (a started month counts whole)": [6, 1, 7],
+        "Months for the cap": [6, 1, 7],
         "Cap": [2_800_000, 466_666, 3_266_666],
         "State refund": [2_774_193, 233_333, 3_007_526],
         "Municipality bears": [0, 0, 0],
@@ -403,4 +412,20 @@ def test_first_amount_defaults_to_its_cap() -> None:
     ] == [
         ("fee", 1_000_000),
         ("travel", 0),
+    ]
+
+
+def test_printable_summary_of_a_mid_month_period() -> None:
+    """The summary names the real length and both month counts of each year."""
+    result = subsidy.estimate(
+        "dispatch", date(2025, 10, 15), date(2026, 4, 14), contribution=6_000_000
+    )
+    text = eligibility.summary_text(result, "ja", today=date(2026, 12, 3))
+    assert text.splitlines()[3:7] == [
+        "特別交付税措置の見込み（企業派遣型、2025-10-15～2026-04-14、6か月）：",
+        "  令和7年度（期間の月数 5.55、上限の月数 6）：経費 2,774,193円、上限 "
+        "2,800,000円、国の措置額 2,774,193円、自治体の負担 0円〔目安：当方の仮定〕",
+        "  令和8年度（期間の月数 0.47、上限の月数 1）：経費 233,333円、上限 "
+        "466,666円、国の措置額 233,333円、自治体の負担 0円〔目安：当方の仮定〕",
+        "  合計：国の措置額 3,007,526円、自治体の負担 0円",
     ]

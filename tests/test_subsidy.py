@@ -303,26 +303,34 @@ BAD_INPUT = [
     (
         ("dispatch", date(2025, 10, 1), date(2026, 3, 30)),
         {},
-        "2025-10-01 to 2026-03-30 is too short: a period of the type “Company "
-        "dispatch” must last at least 6 months.",
-        "2025-10-01～2026-03-30 は企業派遣型の期間として短すぎます。期間は6か月以上"
-        "必要です。",
+        "2025-10-01 to 2026-03-30 (5 months and 30 days) is too short: a period of "
+        "the type “Company dispatch” must last at least 6 months.",
+        "2025-10-01～2026-03-30（5か月と30日）は企業派遣型の期間として短すぎます。"
+        "期間は6か月以上必要です。",
     ),
     (
         ("side_job", date(2025, 10, 1), date(2028, 10, 1)),
         {},
-        "2025-10-01 to 2028-10-01 is too long: a period of the type “Side job” may "
-        "last at most 36 months (3 years).",
-        "2025-10-01～2028-10-01 は副業型の期間として長すぎます。期間は36か月（3年）"
-        "までです。",
+        "2025-10-01 to 2028-10-01 (36 months and 1 day) is too long: a period of the "
+        "type “Side job” may last at most 36 months (3 years).",
+        "2025-10-01～2028-10-01（36か月と1日）は副業型の期間として長すぎます。期間は"
+        "36か月（3年）までです。",
     ),
     (
-        ("dispatch", date(2019, 10, 1), date(2020, 10, 1)),
+        ("dispatch", date(2019, 10, 1), date(2021, 4, 1)),
         {},
         "2019-10-01 is outside the fiscal years of the rules we know for the type "
         "“Company dispatch” (FY2021 to FY2030). Choose a date in that range.",
         "2019-10-01 は、企業派遣型について当方が把握している規則の年度（令和3年度～"
         "令和12年度）の外です。この範囲の日付を選んでください。",
+    ),
+    (
+        ("dispatch", date(2019, 10, 1), date(2031, 4, 1)),
+        {},
+        "2019-10-01, 2031-04-01 are outside the fiscal years of the rules we know for "
+        "the type “Company dispatch” (FY2021 to FY2030). Choose dates in that range.",
+        "2019-10-01、2031-04-01 は、企業派遣型について当方が把握している規則の年度"
+        "（令和3年度～令和12年度）の外です。この範囲の日付を選んでください。",
     ),
     (
         ("side_job", date(2023, 10, 1), date(2024, 9, 30)),
