@@ -1178,8 +1178,9 @@ def peer_map_points(code: str, peers_found: pd.DataFrame, lang: str) -> pd.DataF
     return pd.DataFrame(rows, columns=list(MAP_COLUMNS))
 
 
-# The slide's suggestions.
-SLIDE_LIMIT = 8
+# The slide's suggestions: as many bars as a 720-px projector screen shows with
+# every label.
+SLIDE_LIMIT = 5
 COMPANY_SOURCES = (
     "population",
     "kaso",

@@ -69,8 +69,9 @@ WORKED_EXAMPLE = Scenario(
 CALCULATOR_PARAMETERS = ("kind", "start", "end", *subsidy.ITEMS)
 # The ranking slide says what share the top this many companies send.
 TOP_COMPANIES = 10
-# The matching slide names this many suggestions beside its chart.
-MATCHING_FIGURES = 3
+# The matching slide names this many suggestions beside its chart (the chart
+# has them all): more would not fit a 720-px screen with long company names.
+MATCHING_FIGURES = 1
 
 Filters = Mapping[str, str | Sequence[str]]
 
@@ -558,8 +559,8 @@ def _matching(lang: str, filters: Filters) -> Slide:
     found = matching.shortlist(filters, lang)
     shown = tuple(
         Figure(
-            translate("matching.map_score", lang, score=fmt.number(row.score, 1)),
-            translate("matching.slide_rank", lang, rank=row.rank, label=row.label),
+            fmt.number(row.score, 1),
+            translate("matching.slide_points", lang, rank=row.rank, label=row.label),
         )
         for row in found.rows.head(MATCHING_FIGURES).itertuples(index=False)
     )

@@ -411,11 +411,11 @@ MATCHING_COMPANY = {"pref": ["27"], "field": ["DX"], "block": ["kyushu"]}
 
 
 def test_matching_slide_is_the_pages_shortlist() -> None:
-    """The best three of the page's ranking, each score split by term in the chart."""
+    """The page's best suggestion named, the best five split by term in the chart."""
     slide = presenter.slide("matching", "en", MATCHING_COMPANY)
     found = matching.shortlist(MATCHING_COMPANY, "en")
     best = matching.rank_municipalities(
-        matching.CompanyRequest("27", ("DX",), ("kyushu",)), "en", limit=3
+        matching.CompanyRequest("27", ("DX",), ("kyushu",)), "en", limit=1
     )
     assert slide.title == "Where a company in Osaka could send 起業人"
     assert slide.message == (
@@ -423,7 +423,10 @@ def test_matching_slide_is_the_pages_shortlist() -> None:
         "The best of the 1,426 municipalities that may host."
     )
     assert slide.figures == tuple(
-        Figure(f"{row.score:.1f} points", f"#{row.rank} {row.name} ({row.pref})")
+        Figure(
+            f"{row.score:.1f}",
+            f"#{row.rank} {row.name} ({row.pref}): points out of 100",
+        )
         for row in best.itertuples()
     )
     spec = slide.chart.to_dict()
@@ -442,12 +445,13 @@ def test_matching_slide_of_a_municipality_names_its_companies() -> None:
     slide = presenter.slide(
         "matching", "ja", {"code": ["01209"], "field": ["観光振興"]}
     )
-    best = matching.rank_companies("01209", ["観光振興"], "ja", limit=3)
+    best = matching.rank_companies("01209", ["観光振興"], "ja", limit=1)
     assert slide.title == "夕張市（北海道）と組める企業の候補"
     assert [f.caption for f in slide.figures] == [
-        f"{r}位　{c}" for r, c in zip(best["rank"], best["company"], strict=True)
+        f"{r}位　{c}の点数（100点満点）"
+        for r, c in zip(best["rank"], best["company"], strict=True)
     ]
-    assert [f.value for f in slide.figures] == [f"{s:.1f}点" for s in best["score"]]
+    assert [f.value for f in slide.figures] == [f"{s:.1f}" for s in best["score"]]
     assert slide.sources == matching.MUNICIPALITY_SOURCES
 
 
@@ -497,7 +501,7 @@ def test_filter_lines_name_the_matching_choices() -> None:
 
 def test_deck_holds_the_matching_slide_with_its_sources() -> None:
     """The PowerPoint's last slide is the shortlist: title, message, the best
-    three, the chart as a picture, the note and every 出典 line."""
+    suggestion, the chart as a picture, the note and every 出典 line."""
     deck = Presentation(io.BytesIO(export_pptx.build("ja", MATCHING_COMPANY)))
     slide = presenter.slide("matching", "ja", MATCHING_COMPANY)
     last = deck.slides[len(deck.slides) - 1]
