@@ -512,7 +512,9 @@ def _map(lang: str, filters: Filters, host_list: HostList | None = None) -> Slid
                 t("map_eligible"),
             ),
         ),
-        chart=render.map_chart(lang, pref_code, records),
+        chart=render.map_chart(
+            lang, pref_code, records, own_list=host_list is not None
+        ),
         chart_alt=t("map_alt"),
         sources=tuple(sources),
         notes=tuple(notes),

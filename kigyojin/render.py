@@ -165,13 +165,18 @@ def _with_width(spec: dict, width: int) -> dict:
 
 
 def map_chart(
-    lang: str, pref_code: str | None = None, records: pd.DataFrame | None = None
+    lang: str,
+    pref_code: str | None = None,
+    records: pd.DataFrame | None = None,
+    *,
+    own_list: bool = False,
 ) -> alt.LayerChart:
     """Municipalities coloured by host eligibility, public host records as dots.
 
     The whole country from the coarser boundaries, or one prefecture
     (`pref_code`, 2 digits) from the finer ones. `records` are the host records
-    to mark (`hosts.records()` filtered; default: all of them).
+    to mark (`hosts.records()` filtered; default: all of them); `own_list` says
+    they are an official's own list, not the public cases.
     """
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     topology = _topology("prefecture" if pref_code else "national", _map_version())
@@ -220,6 +225,7 @@ def map_chart(
     )
 
     records = hosts.records() if records is None else records
+    hosts_title = t("present.map_hosts_own" if own_list else "present.map_hosts")
     if pref_code:
         records = hosts.filter_records(records, pref_code=pref_code)
     counts = hosts.counts_by_municipality(records)
@@ -234,14 +240,14 @@ def map_chart(
             latitude="lat:Q",
             size=alt.Size(
                 "records:Q",
-                title=t("present.map_hosts"),
+                title=hosts_title,
                 scale=alt.Scale(range=list(HOST_DOT_RANGE)),
                 legend=alt.Legend(orient="right", columns=1, format="d", tickMinStep=1),
             ),
             opacity=alt.value(0.85),
             tooltip=[
                 alt.Tooltip("name:N", title=t("present.map_municipality")),
-                alt.Tooltip("records:Q", title=t("present.map_hosts")),
+                alt.Tooltip("records:Q", title=hosts_title),
             ],
         )
     )

@@ -302,7 +302,7 @@ def test_an_unexpected_failure_costs_one_slide(monkeypatch, caplog) -> None:
         "注：予期しない問題が起きました。データを確認してから、"
         "もう一度ダウンロードしてください。"
     )
-    assert texts[-1].startswith(
+    assert texts[presenter.story().index("origins")].startswith(
         "パートナーの見つけ方\n「パートナーの見つけ方」のスライドは作成できませんでした。\n"
         + unexpected
     )

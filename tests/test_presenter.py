@@ -10,7 +10,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
-from kigyojin import export_pptx, figures, importer, matching, presenter
+from kigyojin import export_pptx, figures, importer, matching, presenter, subsidy
+from kigyojin.errors import KigyojinError
 from kigyojin.i18n import translate
 from kigyojin.paths import PROJECT_DIR
 from kigyojin.presenter import Figure
@@ -150,15 +151,15 @@ def test_map_slide_follows_the_map_pages_prefecture() -> None:
 def test_refund_slide_is_the_worked_example() -> None:
     """2025-10 to 2027-03 at ¥6M a year: ¥2.8M + ¥5.6M refunded, ¥0.6M borne."""
     slide = presenter.slide("refund", "en")
-    assert slide.title == "A worked refund (Company dispatch)"
+    assert slide.title == "Refund example (Company dispatch)"
     assert [f.value for f in slide.figures] == ["¥2,800,000", "¥5,600,000", "¥600,000"]
     assert slide.figures[0].caption == "refunded for FY2025 (6 months, cost ¥3,000,000)"
     assert slide.message == (
-        "Company dispatch from 2025-10-01 to 2027-03-31, with Contribution to the "
-        "company (salary etc.) at ¥6,000,000 a year: the state refunds ¥8,400,000 "
-        "in all through special local allocation tax."
+        "Company dispatch, 2025-10-01 to 2027-03-31, Contribution to the company "
+        "(salary etc.) at ¥6,000,000 a year: the state refunds ¥8,400,000 in all "
+        "(special local allocation tax)."
     )
-    assert slide.notes[0].startswith("A worked example.")
+    assert slide.notes[0].startswith("An example; presenting from the self-check")
     assert len(slide.notes) == 2  # prorating is an assumption: shown as an estimate
 
 
@@ -187,7 +188,7 @@ def test_refund_slide_takes_the_calculators_amounts() -> None:
         "proposal": "1000000",
     }
     slide = presenter.slide("refund", "en", filters)
-    assert slide.title == "The refund worked out (Company dispatch)"
+    assert slide.title == "Your refund (Company dispatch)"
     assert "Contribution to the company (salary etc.) at ¥3,000,000 a year, " in (
         slide.message
     )
@@ -210,21 +211,28 @@ def test_refund_slide_takes_the_calculators_amounts() -> None:
             {**SIDE_JOB, "fee": "lots"},
             "The amount “lots” for Fee to the individual is not a whole number of yen.",
         ),
-        (
-            {"start": "2026-04-01", "end": "2026-05-31"},
-            "2026-04-01 to 2026-05-31 is too short: a period of the type "
-            "“Company dispatch” must last at least 6 months.",
-        ),
     ],
 )
 def test_refund_slide_says_why_it_fell_back(filters: dict, reason: str) -> None:
     """Calculator input that cannot be used: the worked example, saying why."""
     slide = presenter.slide("refund", "en", filters)
-    assert slide.title == "A worked refund (Company dispatch)"
+    assert slide.title == "Refund example (Company dispatch)"
     assert "¥8,400,000" in slide.message
     assert slide.notes[0] == (
         "The self-check's input cannot be used, so this is the worked example: "
         + reason
+    )
+
+
+def test_refund_slide_gives_the_calculators_own_reason() -> None:
+    """A period the calculator refuses: its message, word for word."""
+    with pytest.raises(KigyojinError) as refused:
+        subsidy.estimate("dispatch", date(2026, 4, 1), date(2026, 5, 31))
+    filters = {"start": "2026-04-01", "end": "2026-05-31"}
+    slide = presenter.slide("refund", "ja", filters)
+    assert slide.notes[0] == (
+        "制度チェックの入力は使えないため、例の条件で試算しています："
+        + refused.value.message("ja")
     )
 
 
@@ -361,6 +369,7 @@ def test_map_slide_and_title_show_an_uploaded_host_list() -> None:
     assert slide.sources == ("regional_requirement", "teijuu_jiritsuken", "boundaries")
     spec = slide.chart.to_dict()
     assert len(spec["datasets"][spec["layer"][1]["data"]["name"]]) == 12
+    assert spec["layer"][1]["encoding"]["size"]["title"] == "一覧の事例の件数"
     assert presenter.filter_lines({"pref": "01"}, "en", host_list=host_list) == [
         "Prefecture: Hokkaido",
         "Host cases: your uploaded list “hokkaido.csv” (20 records, this session "
