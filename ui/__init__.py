@@ -439,6 +439,25 @@ PRESENTER_CSS = """
   flex: 0 0 auto; height: calc(100vh - 340px); min-height: 240px;
 }
 .st-key-present_page_up, .st-key-present_page_down { display: none; }
+/* On a phone (a presenter going through the story, not a room) the type and the
+   margins are smaller, so that figures, buttons and titles fit 390 px. */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 1rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 32px; }
+  [data-testid="stMainBlockContainer"] p,
+  [data-testid="stMainBlockContainer"] li { font-size: 20px; }
+  [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] p {
+    font-size: 44px;
+  }
+  [data-testid="stMainBlockContainer"]
+  .st-key-present_lead [data-testid="stMetricValue"] p {
+    font-size: 56px;
+  }
+  [data-testid="stMainBlockContainer"] [data-testid="stMetricLabel"] p {
+    font-size: 20px;
+  }
+  [data-testid="stMainBlockContainer"] button p { font-size: 16px; }
+}
 </style>
 """
 
