@@ -53,6 +53,15 @@ MAIN_AREA = '[data-testid="stMain"]'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 LOAD_TIMEOUT_MS = 60_000
 ELEMENT_TIMEOUT_MS = 30_000
+MAX_SCREENSHOT_HEIGHT = 16_000
+
+# axe-core takes seconds a run: at a wide and a narrow size, where layouts differ.
+AXE_SIZES = ("laptop", "phone")
+# axe-core findings that come from Streamlit's own chrome, not from the project's
+# content, each excluded by its rule and the element it is found in, with the reason.
+# None today: the one finding so far (the selected language's contrast) came from
+# the theme's accent colour, and was fixed in .streamlit/config.toml.
+AXE_EXCLUSIONS: list[dict[str, str]] = []
 
 
 def page_url(origin: str, url_path: str, lang: str) -> str:
@@ -251,19 +260,76 @@ def in_view_problems(name: str, locator: Locator) -> list[str]:
     return problems
 
 
+def _shared(a: dict, b: dict) -> tuple[float, float] | None:
+    """How far two boxes cover each other across and down, if by more than 1px."""
+    across = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+    down = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+    return (across, down) if across > 1 and down > 1 else None
+
+
 def overlap_problems(title: dict | None, main: dict | None) -> list[str]:
     """A problem if the title's box and the main element's box cover each other."""
     if title is None or main is None:
         return ["the title or the main element has no box on the page"]
-    across = min(title["x"] + title["width"], main["x"] + main["width"]) - max(
-        title["x"], main["x"]
-    )
-    down = min(title["y"] + title["height"], main["y"] + main["height"]) - max(
-        title["y"], main["y"]
-    )
-    if across > 1 and down > 1:
-        return [f"the title overlaps the main element by {across:.0f}x{down:.0f}px"]
+    shared = _shared(title, main)
+    if shared:
+        return [
+            f"the title overlaps the main element by {shared[0]:.0f}x{shared[1]:.0f}px"
+        ]
     return []
+
+
+def boxes_overlap_problems(boxes: list[dict]) -> list[str]:
+    """A problem for every two boxes (each with a `name`) that cover each other."""
+    problems = []
+    for index, a in enumerate(boxes):
+        for b in boxes[index + 1 :]:
+            shared = _shared(a, b)
+            if shared:
+                problems.append(
+                    f"{a['name']} and {b['name']} overlap by "
+                    f"{shared[0]:.0f}x{shared[1]:.0f}px"
+                )
+    return problems
+
+
+# The box of every element Streamlit draws in the main area (a title, a metric, a
+# caption, a chart, a button...): each sits in its own element container, and two
+# containers never share any space unless something is drawn over something else.
+# Hidden and empty ones (a style tag, a hidden button) are left out; a container
+# inside another (never the case today) would be measured with the outer one only.
+_CONTAINERS_JS = """
+(main) => {
+  const all = [...main.querySelectorAll('[data-testid="stElementContainer"]')];
+  const outer = all.filter((el) => !all.some((o) => o !== el && o.contains(el)));
+  const boxes = [];
+  for (const el of outer) {
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) {
+      continue;
+    }
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2) continue;
+    const inner = el.querySelector('[data-testid]');
+    const key = [...el.classList].find((c) => c.startsWith('st-key-'));
+    const text = (el.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 30);
+    boxes.push({
+      name: (inner ? inner.getAttribute('data-testid') : 'element') +
+            (key ? ` .${key}` : '') + (text ? ` "${text}"` : ''),
+      x: r.left, y: r.top, width: r.width, height: r.height,
+    });
+  }
+  return boxes;
+}
+"""
+
+
+def layout_overlap_problems(visit: Visit) -> list[str]:
+    """Elements of the main area (metrics, captions, charts, controls) drawn over
+    one another."""
+    problems = boxes_overlap_problems(visit.main_area().evaluate(_CONTAINERS_JS))
+    if len(problems) > 12:  # one cause usually repeats; the first ones name it
+        problems = [*problems[:12], f"... and {len(problems) - 12} more"]
+    return problems
 
 
 # Every Japanese text on the page, grouped by the font it is set in; each character
@@ -313,10 +379,14 @@ _GLYPHS_JS = """
 """
 
 
-def tofu_problems(page: Page) -> list[str]:
-    """Problems if Japanese on the page renders as boxes or blanks, in any font."""
+def tofu_problems(page: Page, *, japanese_page: bool = True) -> list[str]:
+    """Problems if Japanese on the page renders as boxes or blanks, in any font.
+
+    A Japanese page must show enough Japanese to check; an English one is checked
+    in whatever Japanese it shows (place names, 定住自立圏, the language switch).
+    """
     fonts = page.locator("body").evaluate(_GLYPHS_JS)
-    if sum(len(font["chars"]) for font in fonts) < 2:
+    if japanese_page and sum(len(font["chars"]) for font in fonts) < 2:
         return ["the page shows too little Japanese to check its fonts"]
     problems = []
     for font in fonts:
@@ -365,3 +435,20 @@ def axe_problems(page: Page, exclusions: list[dict[str, str]]) -> list[str]:
     return page.evaluate(
         _AXE_JS, [{"rule": x["rule"], "within": x["within"]} for x in exclusions]
     )
+
+
+def screenshot(opened: Visit, name: str) -> None:
+    """The first screen as a visitor sees it, and the whole page top to bottom."""
+    page = opened.page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    opened.main_area().evaluate("(main) => main.scrollTo(0, 0)")
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    # The main area scrolls inside the window: make the window as tall as the page.
+    size = page.viewport_size
+    height = opened.main_area().evaluate("(main) => main.scrollHeight")
+    page.set_viewport_size(
+        {"width": size["width"], "height": min(height, MAX_SCREENSHOT_HEIGHT)}
+    )
+    page.wait_for_timeout(300)  # charts redraw for the new height
+    page.screenshot(path=SCREENSHOTS / f"{name}-full.png")
+    page.set_viewport_size(size)

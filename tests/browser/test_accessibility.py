@@ -1,8 +1,9 @@
 """The accessibility check can fail: axe-core's serious findings are reported.
 
-`test_pages` runs axe-core on every page, in both languages and at every size, and
-fails on any serious or critical finding not excluded (with its reason) in its
-`AXE_EXCLUSIONS`. Here a page is given two such faults on purpose.
+`test_pages` runs axe-core on every page and `test_present` on every slide, in both
+languages at a laptop's and a phone's size, and each fails on any serious or
+critical finding not excluded (with its reason) in `harness.AXE_EXCLUSIONS`. Here a
+page is given two such faults on purpose.
 """
 
 import pytest

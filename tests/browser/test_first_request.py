@@ -24,7 +24,7 @@ TITLE = '[data-testid="stMain"] h1'
 
 def test_a_page_url_as_the_servers_first_request(chromium) -> None:
     """`/<page>?lang=en` first: the page in English with its navigation and switch,
-    and "/" afterwards is still the landing page with the same navigation."""
+    asking nothing outside the app."""
     url_path = PAGE_PATHS[-1]
     tr = Translator("en")
     titles = [tr(key) for _, key, _, _ in ui.PAGES]
@@ -47,5 +47,6 @@ def test_a_page_url_as_the_servers_first_request(chromium) -> None:
             assert page.locator(TITLE).first.inner_text() == tr(f"{url_path}.title")
             assert opened.error_elements() == []
             assert opened.console_problems(url_path) == []
+            assert opened.outside_requests() == []
         finally:
             context.close()

@@ -8,7 +8,9 @@ expect the check to name the fault.
 import pytest
 from harness import (
     SAMPLE_PAGE,
+    boxes_overlap_problems,
     in_view_problems,
+    layout_overlap_problems,
     overflow_problems,
     overlap_problems,
 )
@@ -35,6 +37,18 @@ def test_overlap_is_measured(main: dict, problems: int) -> None:
     """Boxes that share more than a pixel overlap; touching ones do not."""
     title = {"x": 0, "y": 0, "width": 300, "height": 100}
     assert len(overlap_problems(title, main)) == problems
+
+
+def test_overlapping_elements_are_named() -> None:
+    """Of three boxes, the two that share space are reported, with their names."""
+    boxes = [
+        {"name": "stMetric", "x": 0, "y": 0, "width": 200, "height": 100},
+        {"name": "stCaptionContainer", "x": 0, "y": 100, "width": 200, "height": 40},
+        {"name": "stVegaLiteChart", "x": 150, "y": 120, "width": 400, "height": 300},
+    ]
+    assert boxes_overlap_problems(boxes) == [
+        "stCaptionContainer and stVegaLiteChart overlap by 50x20px"
+    ]
 
 
 def test_console_errors_are_caught(visit) -> None:
@@ -106,14 +120,29 @@ COVER = """() => {
 }"""
 
 
+# The page's lead paragraph moved up onto its title.
+OVER_THE_TITLE = """(main) => {
+  const [title, lead] = main.querySelectorAll('[data-testid="stElementContainer"]');
+  const gap = lead.getBoundingClientRect().top - title.getBoundingClientRect().bottom;
+  lead.style.transform = `translateY(${-gap - 10}px)`;
+}"""
+
+
 def test_layout_faults_are_caught(visit) -> None:
-    """Content wider than a phone, marks drawn outside their chart and a covered
-    title are each reported; text inside its chart is not."""
+    """Content wider than a phone, marks drawn outside their chart, a covered title
+    and an element drawn over another are each reported; text inside its chart
+    is not."""
     opened = visit(SAMPLE_PAGE, "ja", "phone")
     title = opened.page.locator('[data-testid="stMain"] h1').first
     title.wait_for()
     assert overflow_problems(opened) == []
     assert in_view_problems("title", title) == []
+    assert layout_overlap_problems(opened) == []
+    opened.main_area().evaluate(OVER_THE_TITLE)
+    overlaps = layout_overlap_problems(opened)
+    assert len(overlaps) == 1, overlaps
+    assert overlaps[0].startswith('stHeading "データについて" and stMarkdown "')
+    assert overlaps[0].endswith("x10px"), overlaps
     opened.main_area().evaluate(WIDE_AND_CUT)
     problems = "\n".join(overflow_problems(opened))
     assert "the main area scrolls sideways" in problems

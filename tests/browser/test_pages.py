@@ -6,50 +6,50 @@ the page at each size in turn (a fresh context, its cache reused between sizes) 
 reports everything wrong at once. Screenshots go to test-artifacts/screenshots/.
 """
 
+import re
+
 import pytest
 from harness import (
+    AXE_EXCLUSIONS,
+    AXE_SIZES,
     ELEMENT_TIMEOUT_MS,
     LANGUAGES,
     PAGE_PATHS,
-    SCREENSHOTS,
     VIEWPORTS,
     Visit,
     axe_problems,
     in_view_problems,
+    layout_overlap_problems,
     overflow_problems,
     overlap_problems,
+    screenshot,
     tofu_problems,
 )
 from main_elements import main_element
 
+import ui
+from kigyojin.i18n import Translator
+
 pytestmark = pytest.mark.browser
 
 TITLE = '[data-testid="stMain"] h1'
-MAX_SCREENSHOT_HEIGHT = 16_000
-AXE_SIZE = "laptop"
-
-# axe-core findings that come from Streamlit's own chrome, not from the project's
-# content, each excluded by its rule and the element it is found in, with the reason.
-# None today: the one finding so far (the selected language's contrast) came from
-# the theme's accent colour, and was fixed in .streamlit/config.toml.
-AXE_EXCLUSIONS: list[dict[str, str]] = []
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
 
 
-def screenshot(opened: Visit, name: str) -> None:
-    """The first screen as a visitor sees it, and the whole page top to bottom."""
-    page = opened.page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    opened.main_area().evaluate("(main) => main.scrollTo(0, 0)")
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
-    # The main area scrolls inside the window: make the window as tall as the page.
-    size = page.viewport_size
-    height = opened.main_area().evaluate("(main) => main.scrollHeight")
-    page.set_viewport_size(
-        {"width": size["width"], "height": min(height, MAX_SCREENSHOT_HEIGHT)}
-    )
-    page.wait_for_timeout(300)  # charts redraw for the new height
-    page.screenshot(path=SCREENSHOTS / f"{name}-full.png")
-    page.set_viewport_size(size)
+def tab_title(url_path: str, lang: str) -> str:
+    """The browser tab's title of a page: its name, then the app's, in `lang`."""
+    tr = Translator(lang)
+    key = next(key for _, key, url, _ in ui.PAGES if url == url_path)
+    return tr("common.tab_title", page=tr(key), app=tr("common.app_short"))
+
+
+def title_problems(opened: Visit, url_path: str, lang: str) -> list[str]:
+    """The tab's title, wrong or (in English) with Japanese in it."""
+    shown, expected = opened.page.title(), tab_title(url_path, lang)
+    problems = [] if shown == expected else [f"tab title {shown!r}, not {expected!r}"]
+    if lang == "en" and JAPANESE.search(shown):
+        problems.append(f"the English tab title {shown!r} has Japanese in it")
+    return problems
 
 
 def problems_at_size(opened: Visit, url_path: str, lang: str, size: str) -> list[str]:
@@ -70,10 +70,12 @@ def problems_at_size(opened: Visit, url_path: str, lang: str, size: str) -> list
             *in_view_problems("title", title),
             *in_view_problems(f"main element {selector!r}", main),
             *overlap_problems(title.bounding_box(), main.bounding_box()),
+            *layout_overlap_problems(opened),
             *overflow_problems(opened),
-            *(tofu_problems(page) if lang == "ja" else []),
+            *tofu_problems(page, japanese_page=lang == "ja"),
+            *title_problems(opened, url_path, lang),
         ]
-        if size == AXE_SIZE:  # axe-core takes seconds: once per page and language
+        if size in AXE_SIZES:
             problems += [f"axe-core: {f}" for f in axe_problems(page, AXE_EXCLUSIONS)]
         return problems + opened.error_elements()
     finally:
@@ -83,8 +85,9 @@ def problems_at_size(opened: Visit, url_path: str, lang: str, size: str) -> list
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("url_path", PAGE_PATHS)
 def test_page(visit, axe_script, url_path: str, lang: str) -> None:
-    """At each size the page runs clean, shows its title and main element whole and
-    apart, and renders its Japanese; it passes axe-core and asks nothing outside."""
+    """At each size the page runs clean, shows its title and main element whole,
+    draws no element over another, renders its Japanese and names its tab in its
+    language; it passes axe-core and asks nothing outside."""
     main_element(url_path)  # a page without one fails before anything opens
     opened = visit(None, lang)
     problems = []
