@@ -242,7 +242,12 @@ def map_chart(
                 "records:Q",
                 title=hosts_title,
                 scale=alt.Scale(range=list(HOST_DOT_RANGE)),
-                legend=alt.Legend(orient="right", columns=1, format="d", tickMinStep=1),
+                legend=alt.Legend(
+                    orient="right",
+                    columns=1,
+                    format="d",
+                    values=_legend_counts(counts["records"]),
+                ),
             ),
             opacity=alt.value(0.85),
             tooltip=[
@@ -259,6 +264,16 @@ def map_chart(
     else:
         layered = layered.project("mercator")
     return configure(layered.properties(height=MAP_HEIGHT))
+
+
+def _legend_counts(records: pd.Series) -> list[int]:
+    """The record counts the dot legend shows: one, the most, and one between.
+
+    A legend of every count (with a dot for none) is taller than the map on a
+    720-pixel screen.
+    """
+    most = int(records.max()) if len(records) else 1
+    return sorted({1, (most + 1) // 2, most})
 
 
 def _core_box(master: pd.DataFrame, pref_code: str) -> dict:

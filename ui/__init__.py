@@ -429,7 +429,7 @@ PRESENTER_CSS = """
 }
 [data-testid="stMetricLabel"] { height: auto; min-height: 0; }
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p {
-  font-size: 18px; line-height: 1.4;
+  font-size: 17px; line-height: 1.35;
 }
 [data-testid="stMainBlockContainer"] button p { font-size: 22px; }
 .st-key-present_nav { justify-content: flex-end; align-items: center; }
