@@ -112,7 +112,7 @@ with ui.guard():
             tr("companies.search_count", shown=len(matching), total=len(ranking))
         )
     st.caption(tr("companies.ranking_note", count=len(ranking)))
-    ui.sources("mic_r5", "national_totals")
+    ui.sources("mic_r5", "national_totals", year_of=("company_ranking", year))
 
 st.header(tr("companies.company_heading"))
 with ui.guard():

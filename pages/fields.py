@@ -157,7 +157,7 @@ with ui.guard():
         )
         ui.csv_download(shown, f"fields_chosen_fy{year}.csv", key="drill_csv")
     st.caption(tr("fields.groups_note"))
-    ui.sources("mic_r5")
+    ui.sources("mic_r5", year_of=("categories", year))
 
     st.header(tr("fields.categories_heading", year=fmt.fiscal_year(year, lang)))
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
@@ -191,7 +191,7 @@ with ui.guard():
         shown = ui.display_table(shown, columns)
         ui.csv_download(shown, f"fields_fy{year}.csv", key="categories_csv")
     st.caption(tr("fields.categories_note"))
-    ui.sources("mic_r5")
+    ui.sources("mic_r5", year_of=("categories", year))
 
 st.header(tr("fields.sample_heading"))
 with ui.guard():

@@ -615,3 +615,34 @@ def test_the_new_file_keeps_its_permissions(data_copy: Path, tmp_path: Path) -> 
     )
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert not [p for p in data_copy.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_imported_year_is_cited_by_its_own_source(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    """The fields page cites an imported year by the 出典 its file names, not the
+    shipped deck; the shipped year keeps the deck's line."""
+    from streamlit.testing.v1 import AppTest
+
+    importer.import_file(
+        "totals", write(tmp_path, "r7.csv", csv_file(TOTALS_2025)), 2025
+    )
+    rows = [[*FIELDS_HEADER, "出典"]]
+    rows += [
+        [2025, "観光振興", 520, 51, "総務省 令和7年度の状況"],
+        [2025, "DX", 400, 39.2, "総務省 令和7年度の状況"],
+        [2025, "その他", 100, 9.8, "総務省 令和7年度の状況"],
+    ]
+    importer.import_file("fields", write(tmp_path, "f.xlsx", xlsx_file(rows)), 2025)
+
+    def captions(year: int) -> list[str]:
+        at = AppTest.from_file("../app.py", default_timeout=60)
+        at.query_params["year"] = str(year)
+        at.run()
+        at.switch_page("pages/fields.py").run()
+        assert not at.exception
+        return [c.value.replace("\\", "") for c in at.caption if "出典" in c.value]
+
+    deck = "出典：総務省 地域力創造グループ"
+    assert captions(2025)[:2] == ["出典：総務省 令和7年度の状況"] * 2
+    assert all(deck in line for line in captions(2023)[:2])

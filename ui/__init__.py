@@ -116,11 +116,36 @@ def computed(function, *args):
     return _computed(name, function, args, data.versions())
 
 
-def sources(*keys: str) -> None:
-    """The 出典 line(s) under a figure, one per source key of the catalog."""
+def sources(*keys: str, year_of: tuple[str, int] | None = None) -> None:
+    """The 出典 line(s) under a figure, one per source key of the catalog.
+
+    With `year_of=(table, fiscal_year)`, a year whose rows name sources other than
+    the shipped vintage's (an imported year) is cited by those, in place of the
+    first key's catalog line, which describes the shipped data only.
+    """
     tr = t()
     lines = [tr("sources.prefix") + tr(f"sources.{key}") for key in keys]
+    if year_of is not None:
+        imported = _imported_sources(*year_of)
+        if imported is not None:
+            lines[:1] = [tr("sources.prefix") + line for line in imported] or [
+                tr("sources.prefix") + tr("sources.imported_unnamed")
+            ]
     st.caption(plain(*lines))
+
+
+def _imported_sources(name: str, fiscal_year: int) -> list[str] | None:
+    """The lines citing `fiscal_year` of table `name`, or None where the shipped
+    vintage's catalog line covers it (its sources are the earliest year's)."""
+    years = sorted(set(table(name)["fiscal_year"]))
+    if not years or fiscal_year == years[0]:
+        return None
+    found = data.year_sources(name, fiscal_year)
+    if found == data.year_sources(name, years[0]):
+        return None
+    return [
+        source.title + "".join(f" {url}" for url in source.urls) for source in found
+    ]
 
 
 # ASCII punctuation that Markdown (and Streamlit's :emoji: and :colour[...]: syntax)
