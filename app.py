@@ -26,6 +26,8 @@ tr = ui.t()
 st.set_page_config(
     page_title=tr("common.tab_title", page=page.title, app=tr("common.app_short"))
 )
+if presenting:
+    ui.note_presented_page(page.url_path)
 page.run()
 if not presenting:
     ui.presenter_tools(page.url_path)

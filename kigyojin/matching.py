@@ -426,7 +426,11 @@ def find_code(code: str) -> str:
     """The 5-digit code of a municipality, checked against the master."""
     code5 = eligibility.normalize_code(code)
     if code5 not in _model().row_of:
-        raise KigyojinError("check.error_unknown_code", value=code5)
+        raise KigyojinError(
+            "check.error_unknown_municipality",
+            value=code5,
+            count=fmt.number(len(_model().row_of)),
+        )
     return code5
 
 

@@ -531,7 +531,9 @@ def test_page_says_when_the_link_names_no_municipality() -> None:
     assert [w.value for w in at.warning] == [
         translate("check.bad_url_code", "en")
         + " "
-        + translate("check.error_unknown_code", "en", value="99999")
+        + translate(
+            "check.error_unknown_municipality", "en", value="99999", count="1,741"
+        )
     ]
     assert "code" not in at.query_params
 

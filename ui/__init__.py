@@ -492,6 +492,10 @@ def presenting() -> bool:
     return st.query_params.get(PRESENT_PARAM) == "1"
 
 
+# Session key: the URL path of the page presenter mode runs on.
+PRESENTED_PAGE = "presented_page"
+
+
 def presenter_pages() -> list:
     """Every page's URL path, each running the presenter: a link keeps its path, and
     leaving presenter mode returns to the page it was started from."""
@@ -500,6 +504,11 @@ def presenter_pages() -> list:
         st.Page(PRESENT_SCRIPT, title=tr(key), url_path=url, default=index == 0)
         for index, (_, key, url, _) in enumerate(PAGES)
     ]
+
+
+def note_presented_page(url_path: str) -> None:
+    """Remember which page presenter mode runs on, for `current_slide`."""
+    st.session_state[PRESENTED_PAGE] = url_path
 
 
 def view_parameters() -> dict[str, list[str]]:
@@ -522,11 +531,15 @@ def stop_presenting() -> None:
 
 
 def current_slide(total: int) -> int:
-    """The slide number in the URL (1-based), brought within 1..`total`."""
+    """The slide number in the URL (1-based), brought within 1..`total`; a link
+    with none (`/matching?present=1`) opens the slide of the page it names."""
+    from kigyojin import presenter
+
+    start = presenter.start_slide(st.session_state.get(PRESENTED_PAGE, ""))
     try:
-        number = int(st.query_params.get(SLIDE_PARAM, "1"))
+        number = int(st.query_params.get(SLIDE_PARAM, str(start)))
     except ValueError:
-        number = 1
+        number = start
     number = min(max(number, 1), total)
     st.query_params[SLIDE_PARAM] = str(number)
     return number
