@@ -220,6 +220,33 @@ _OVERFLOW_JS = """
 """
 
 
+# What the main area's charts have drawn so far: each chart's marks and size.
+_CHARTS_DRAWN_JS = """
+(main) => [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')].map((c) => {
+  const r = c.getBoundingClientRect();
+  return `${c.querySelectorAll('svg *, canvas').length}:` +
+         `${Math.round(r.width)}x${Math.round(r.height)}`;
+}).join(' ')
+"""
+CHART_POLL_MS = 250
+
+
+def wait_for_charts(visit: Visit) -> None:
+    """Until the main area's charts have drawn and stay as drawn for half a second.
+
+    Vega draws after the script has finished, and again when its box is resized;
+    measuring before that would miss a label drawn off its chart.
+    """
+    page, drawn, same = visit.page, None, 0
+    for _ in range(ELEMENT_TIMEOUT_MS // CHART_POLL_MS):
+        now = visit.main_area().evaluate(_CHARTS_DRAWN_JS)
+        same = same + 1 if now == drawn else 0
+        if same >= 2:
+            return
+        drawn = now
+        page.wait_for_timeout(CHART_POLL_MS)
+
+
 def overflow_problems(visit: Visit) -> list[str]:
     """What on the page is wider than the screen or cut off sideways."""
     problems = visit.main_area().evaluate(_OVERFLOW_JS)

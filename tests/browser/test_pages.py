@@ -24,6 +24,7 @@ from harness import (
     overlap_problems,
     screenshot,
     tofu_problems,
+    wait_for_charts,
 )
 from main_elements import main_element
 
@@ -66,6 +67,7 @@ def problems_at_size(opened: Visit, url_path: str, lang: str, size: str) -> list
         main = opened.main_area().locator(selector).filter(visible=True).first
         title.wait_for(state="visible", timeout=ELEMENT_TIMEOUT_MS)
         main.wait_for(state="visible", timeout=ELEMENT_TIMEOUT_MS)
+        wait_for_charts(opened)
         problems = [
             *in_view_problems("title", title),
             *in_view_problems(f"main element {selector!r}", main),

@@ -26,6 +26,7 @@ from harness import (
     overflow_problems,
     screenshot,
     tofu_problems,
+    wait_for_charts,
 )
 
 from kigyojin import presenter
@@ -122,8 +123,6 @@ SLIDE_PARTS = {
     "notes and sources": '[data-testid="stMain"] [data-testid="stCaptionContainer"]',
 }
 CHROME = ('[data-testid="stSidebar"]', '[data-testid="stHeader"]')
-# A chart sized to the screen is drawn again once its box has its final height.
-CHART_SETTLE_MS = 500
 
 
 def slide_url(origin: str, number: int, lang: str) -> str:
@@ -166,7 +165,7 @@ def slide_problems(opened: Visit, number: int, lang: str, size: str) -> list[str
         )
         if chart.count():
             chart.first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-            page.wait_for_timeout(CHART_SETTLE_MS)
+        wait_for_charts(opened)
         problems = [
             *in_view_problems("title", title),
             *layout_overlap_problems(opened),
