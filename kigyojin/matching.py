@@ -1185,6 +1185,7 @@ def peer_map_points(code: str, peers_found: pd.DataFrame, lang: str) -> pd.DataF
 # The slide's suggestions: as many bars as a 720-px projector screen shows with
 # every label.
 SLIDE_LIMIT = 5
+# The 出典 keys of what each direction's shortlist rests on (page and slide alike).
 COMPANY_SOURCES = (
     "population",
     "kaso",

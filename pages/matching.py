@@ -233,15 +233,7 @@ if mode == "company":
             )
             st.caption(tr("matching.map_note"))
         method(matching.TERMS, matching.WEIGHTS)
-        ui.sources(
-            "population",
-            "kaso",
-            "resident_register",
-            "regional_requirement",
-            "hosts",
-            "municipalities",
-            "boundaries",
-        )
+        ui.sources(*matching.COMPANY_SOURCES, "boundaries")
 
 # --- For a municipality ------------------------------------------------------------
 
@@ -361,7 +353,7 @@ if mode == "municipality":
                     shown, f"matching_companies_{code}.csv", key="companies_csv"
                 )
             method(matching.PARTNER_TERMS, matching.PARTNER_WEIGHTS)
-            ui.sources("hosts", "mic_r5", "population")
+            ui.sources(*matching.MUNICIPALITY_SOURCES)
 
             st.subheader(tr("matching.peers_heading"))
             peers = matching.peers(code, fields, lang, limit=PEERS)
