@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from kigyojin import eligibility, figures, fmt, matching
+from kigyojin import eligibility, figures, fmt, maps, matching
 from kigyojin.charts import matching as charts
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import label
@@ -407,7 +407,7 @@ if mode == "municipality":
 
 
 def step_links(links, step: str) -> None:
-    """A step's links as buttons (labels from data shown literally), or why none."""
+    """A step's links (labels from data shown literally), or why none."""
     if step in matching.NO_OWN_PAGE:
         st.caption(tr(f"matching.step_missing_{step}"))
     if links.empty:
@@ -417,11 +417,13 @@ def step_links(links, step: str) -> None:
         st.caption(tr(f"matching.step_links_direct_{mode}"))
     elif step not in matching.NO_OWN_PAGE:
         st.caption(tr("matching.step_links_cases"))
-    with st.container(horizontal=True):
-        for item in links.itertuples(index=False):
-            st.link_button(
-                ui.plain(item.label), item.url, icon=":material/open_in_new:"
-            )
+    # Links in lines of text, not buttons: a long label wraps on a phone.
+    lines = []
+    for item in links.itertuples(index=False):
+        text = ui.plain(item.label)
+        link = maps.source_link(item.url)
+        lines.append(tr("matching.bullet") + (f"[{text}]({link[1]})" if link else text))
+    st.markdown("  \n".join(lines))
 
 
 st.header(tr("matching.approach_heading"))

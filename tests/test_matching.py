@@ -1,5 +1,6 @@
 """The matching scores: who is suggested, in which order, and why."""
 
+import re
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from kigyojin import data, eligibility, matching
+from kigyojin import data, eligibility, maps, matching
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import translate
 from kigyojin.matching import CompanyRequest
@@ -885,11 +886,18 @@ def test_english_page_shows_prefectures_and_bullets_in_english() -> None:
 
 
 def test_page_links_each_step_or_says_there_is_none() -> None:
-    """Links from the data as buttons; the steps without their own page say so."""
+    """Links from the data as Markdown links; the steps without their own page say
+    so."""
     at = _run(lang="en")
     captions = [c.value for c in at.caption]
     for step in matching.NO_OWN_PAGE:
         assert translate(f"matching.step_missing_{step}", "en") in captions
     best = matching.rank_municipalities(CompanyRequest(TOKYO), "en", limit=3)
     expected = matching.approach_links("en", "company", list(best["code"]))
-    assert [b.proto.url for b in at.get("link_button")] == list(expected["url"])
+    shown = [
+        url
+        for m in at.markdown
+        for url in re.findall(r"\]\(([^)]*)\)", m.value)
+        if "](" in m.value
+    ]
+    assert shown == [maps.source_link(url)[1] for url in expected["url"]]
