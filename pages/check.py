@@ -158,7 +158,9 @@ def show_estimate(result: subsidy.Estimate, file_stem: str) -> None:
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         ui.altair_chart(
-            charts.refund_chart(result, lang),
+            charts.refund_chart,
+            result,
+            lang,
             png=f"{file_stem}.png",
             alt=tr(
                 "check.chart_alt",

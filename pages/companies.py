@@ -62,7 +62,7 @@ with ui.guard():
         bind="query-params",
         placeholder=tr("companies.search_placeholder"),
     )
-    directory = companies.directory(year, uploaded)
+    directory = ui.computed(companies.directory, year, uploaded)
     ranking = companies.ranking_with_records(companies.ranking(year), directory)
     matching = companies.search(query, ranking)
     # A click on a ranking bar chooses that company below.
@@ -80,12 +80,11 @@ with ui.guard():
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         ui.altair_chart(
-            charts.ranking_chart(
-                ranking,
-                lang,
-                matching=list(matching["key"]) if query else None,
-                chosen=chosen,
-            ),
+            charts.ranking_chart,
+            ranking,
+            lang,
+            tuple(matching["key"]) if query else None,
+            chosen,
             png=f"company_ranking_fy{year}.png",
             key="ranking_chart",
             on_select="rerun",
@@ -116,7 +115,7 @@ with ui.guard():
 
 st.header(tr("companies.company_heading"))
 with ui.guard():
-    directory = companies.directory(year, uploaded)
+    directory = ui.computed(companies.directory, year, uploaded)
     found = companies.search(query, directory)
     names = dict(zip(directory["key"], directory["company"], strict=True))
     records = dict(zip(directory["key"], directory["records"], strict=True))
@@ -213,9 +212,11 @@ with ui.guard():
 
 st.header(tr("companies.directory_heading"))
 with ui.guard():
-    directory = companies.directory(year, uploaded)
+    directory = ui.computed(companies.directory, year, uploaded)
     shown = ui.display_table(
-        companies.directory_table(companies.search(query, directory), lang),
+        ui.computed(
+            companies.directory_table, companies.search(query, directory), lang
+        ),
         {
             "company": "companies.col_company",
             "rank": "companies.col_rank",

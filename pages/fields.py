@@ -108,7 +108,10 @@ with ui.guard():
         )
         with chart_tab:
             ui.altair_chart(
-                charts.groups_chart(groups, lang, chosen),
+                charts.groups_chart,
+                groups,
+                lang,
+                chosen,
                 png=f"field_groups_fy{year}.png",
                 key="groups_chart",
                 on_select="rerun",
@@ -163,7 +166,10 @@ with ui.guard():
     chart_tab, table_tab = st.tabs([tr("common.view_chart"), tr("common.view_table")])
     with chart_tab:
         ui.altair_chart(
-            charts.categories_chart(categories, lang, chosen),
+            charts.categories_chart,
+            categories,
+            lang,
+            chosen,
             png=f"fields_fy{year}.png",
             key="categories_chart",
             on_select="rerun",
@@ -214,7 +220,10 @@ with ui.guard():
         )
         with chart_tab:
             ui.altair_chart(
-                charts.sample_chart(by_group, lang, chosen),
+                charts.sample_chart,
+                by_group,
+                lang,
+                chosen,
                 png="host_records_fields.png",
                 key="sample_chart",
                 on_select="rerun",

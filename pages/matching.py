@@ -226,7 +226,9 @@ if mode == "company":
         with map_tab:
             points = matching.company_map_points(results, pref, lang)
             ui.altair_chart(
-                charts.points_map(points, lang),
+                charts.points_map,
+                points,
+                lang,
                 png=f"matching_company_{pref}.png",
                 width="stretch",
                 alt=tr("matching.map_alt_company"),
@@ -395,7 +397,9 @@ if mode == "municipality":
                 with map_tab:
                     points = matching.peer_map_points(code, peers, lang)
                     ui.altair_chart(
-                        charts.points_map(points, lang),
+                        charts.points_map,
+                        points,
+                        lang,
                         png=f"matching_peers_{code}.png",
                         width="stretch",
                         alt=tr("matching.map_alt_municipality"),

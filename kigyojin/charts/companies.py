@@ -5,6 +5,8 @@ A click on a ranking bar reports the company's key through the point selection
 company's hosts is a deck of `kigyojin.maps` (`company_deck`), as on the map page.
 """
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 
@@ -30,8 +32,7 @@ CHOSEN_COLOR = OKABE_ITO["vermillion"]
 def ranking_chart(
     ranking: pd.DataFrame,
     lang: str,
-    *,
-    matching: list[str] | None = None,
+    matching: Sequence[str] | None = None,
     chosen: str | None = None,
 ) -> alt.LayerChart:
     """Sorted bars of people per ranked company, with count and share on each.
