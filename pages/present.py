@@ -15,6 +15,8 @@ from kigyojin import presenter, render
 # Charts are drawn with their text this much larger than on a page.
 SCREEN_TEXT_SCALE = 1.6
 LEGEND_COLUMNS = 3
+# More sources than this and the footer takes three lines or more at 1280 px.
+LONG_FOOTER_SOURCES = 4
 
 tr = ui.t()
 lang = ui.lang()
@@ -78,7 +80,10 @@ with ui.guard():
             del spec["height"]
         # Legends under a chart in rows of three entries, not one tall column.
         spec["config"]["legend"]["columns"] = LEGEND_COLUMNS
-        with chart_column, st.container(key="present_chart"):
+        # Many sources make a long footer: the chart leaves it room on a laptop.
+        many = len(slide.sources) > LONG_FOOTER_SOURCES
+        box = "present_chart_short" if many else "present_chart"
+        with chart_column, st.container(key=box):
             st.vega_lite_chart(
                 spec, width="stretch", height="stretch", alt=slide.chart_alt
             )

@@ -463,6 +463,10 @@ PRESENTER_CSS = """
 [data-testid="stMainBlockContainer"] .st-key-present_chart {
   flex: 0 0 auto; height: calc(100vh - 340px); min-height: 240px;
 }
+/* ... less where the slide cites many sources, so that its footer fits too. */
+[data-testid="stMainBlockContainer"] .st-key-present_chart_short {
+  flex: 0 0 auto; height: calc(100vh - 450px); min-height: 220px;
+}
 .st-key-present_page_up, .st-key-present_page_down { display: none; }
 /* On a phone (a presenter going through the story, not a room) the type and the
    margins are smaller, so that figures, buttons and titles fit 390 px. */
