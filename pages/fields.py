@@ -76,8 +76,8 @@ with ui.guard():
                 year=fmt.fiscal_year(years[-1], lang),
             )
         )
-    groups = fields.grouped(year)
-    leading = fields.leading_share(year)
+    groups = ui.computed(fields.grouped, year)
+    leading = ui.computed(fields.leading_share, year)
     other = groups.set_index("group").loc[fields.OTHER_GROUP]
     names = tr("fields.name_separator").join(group_name(g) for g in leading.groups)
     first, second = st.columns(2)
@@ -136,7 +136,7 @@ with ui.guard():
             )
             ui.csv_download(shown, f"field_groups_fy{year}.csv", key="groups_csv")
     with right:
-        categories = fields.breakdown(year)
+        categories = ui.computed(fields.breakdown, year)
         picked = fields.in_groups(categories, chosen)
         st.subheader(tr("fields.drill_heading"))
         st.caption(
@@ -202,7 +202,7 @@ with ui.guard():
 st.header(tr("fields.sample_heading"))
 with ui.guard():
     records = companies.host_records()
-    by_group = fields.sample_by_group(year)
+    by_group = ui.computed(fields.sample_by_group, year)
     st.info(
         tr(
             "fields.sample_lead",
