@@ -169,7 +169,7 @@ if mode == "company":
         request = matching.CompanyRequest(
             pref, tuple(fields), tuple(blocks), tuple(areas), tuple(sizes)
         )
-        results = matching.rank_municipalities(request, lang)
+        results = ui.computed(matching.rank_municipalities, request, lang)
         shortlisted = list(results["code"].head(matching.WEBSITES))
         st.subheader(
             tr(
@@ -309,7 +309,7 @@ if mode == "municipality":
 
             st.subheader(tr("matching.companies_heading"))
             st.caption(tr("matching.companies_note"))
-            companies = matching.rank_companies(code, fields, lang)
+            companies = ui.computed(matching.rank_companies, code, tuple(fields), lang)
             company_keys = list(companies["key"].head(matching.WEBSITES))
             if companies.empty:
                 st.info(tr("matching.companies_none"))
@@ -358,7 +358,7 @@ if mode == "municipality":
             ui.sources(*matching.MUNICIPALITY_SOURCES)
 
             st.subheader(tr("matching.peers_heading"))
-            peers = matching.peers(code, fields, lang, limit=PEERS)
+            peers = ui.computed(matching.peers, code, tuple(fields), lang, PEERS)
             if peers.empty:
                 st.info(tr("matching.peers_none"))
             else:
