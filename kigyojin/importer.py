@@ -988,14 +988,7 @@ def import_file(
     content = _csv_bytes(merged, existing_raw)
     _check_merged(kind, content)
 
-    snapshot, created = _keep_previous(target)
-    try:
-        _write_atomically(target, content)
-    except BaseException:
-        snapshot.unlink(missing_ok=True)
-        if created is not None:
-            shutil.rmtree(created, ignore_errors=True)
-        raise
+    snapshot = _replace_keeping_previous(target, content)
     logger.info(
         "imported %s into %s: FY%d, %d rows",
         path.name,
@@ -1099,6 +1092,20 @@ def _reading_from(folder: Path) -> Iterator[None]:
             os.environ.pop("KIGYOJIN_DATA_DIR", None)
         else:
             os.environ["KIGYOJIN_DATA_DIR"] = before
+
+
+def _replace_keeping_previous(target: Path, content: bytes, suffix: str = "") -> Path:
+    """Write `content` over `target` atomically, its previous version kept in
+    .history/ (returned); if the write fails, the kept copy goes again."""
+    kept, created = _keep_previous(target, suffix)
+    try:
+        _write_atomically(target, content)
+    except BaseException:
+        kept.unlink(missing_ok=True)
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+    return kept
 
 
 def _keep_previous(target: Path, suffix: str = "") -> tuple[Path, Path | None]:
@@ -1207,14 +1214,7 @@ def _restore(kind: FileKind, version: Path, keep_as: str) -> UndoResult:
     target = data_dir() / kind.spec.path
     content = version.read_bytes()
     _check_merged(kind, content)
-    kept, created = _keep_previous(target, keep_as)
-    try:
-        _write_atomically(target, content)
-    except BaseException:
-        kept.unlink(missing_ok=True)
-        if created is not None:
-            shutil.rmtree(created, ignore_errors=True)
-        raise
+    kept = _replace_keeping_previous(target, content, keep_as)
     version.unlink()
     logger.info("restored %s from %s, kept %s", target, version.name, kept.name)
     return UndoResult(
