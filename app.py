@@ -28,6 +28,8 @@ st.set_page_config(
 )
 if presenting:
     ui.note_presented_page(page.url_path)
-page.run()
-if not presenting:
-    ui.presenter_tools(page.url_path)
+# The page sees one version of the data files, each looked at once per run.
+with ui.one_data_view():
+    page.run()
+    if not presenting:
+        ui.presenter_tools(page.url_path)

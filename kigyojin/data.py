@@ -6,8 +6,10 @@ the result until the file changes on disk. A broken file raises `DataFileError`
 naming file, row and column; tables that do not depend on it keep loading.
 """
 
+import contextlib
+import contextvars
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -663,7 +665,7 @@ def load(name: str) -> pd.DataFrame:
     """
     table = TABLES[name]
     path = data_dir() / table.path
-    return _load(name, str(path), _signature(path))
+    return _load(name, str(path), signature(path))
 
 
 def versions() -> tuple[tuple[str, int, int], ...]:
@@ -674,17 +676,47 @@ def versions() -> tuple[tuple[str, int, int], ...]:
     """
     folder = data_dir()
     return tuple(
-        (str(folder / table.path), *_signature(folder / table.path))
+        (str(folder / table.path), *signature(folder / table.path))
         for table in TABLES.values()
     )
 
 
-def _signature(path: Path) -> tuple[int, int]:
+# Within `one_view()`, the signature of each file already looked at.
+_seen: contextvars.ContextVar[dict[str, tuple[int, int]] | None] = (
+    contextvars.ContextVar("kigyojin_data_seen", default=None)
+)
+
+
+@contextlib.contextmanager
+def one_view() -> Iterator[None]:
+    """Within it, each file is looked at on disk once, then taken as it was.
+
+    A script run of the app reads its tables and the cache keys made from them
+    tens of times; inside one view they cost one `stat` per file, and a file
+    replaced while the run goes on keeps its first version's cache keys until the
+    next view. Outside a view, every call looks at the file again.
+    """
+    token = _seen.set({})
+    try:
+        yield
+    finally:
+        _seen.reset(token)
+
+
+def signature(path: Path) -> tuple[int, int]:
+    """The file's modification time (ns) and size, or (0, 0) if it is missing."""
+    seen = _seen.get()
+    key = str(path)
+    if seen is not None and key in seen:
+        return seen[key]
     try:
         stat = path.stat()
+        result = (stat.st_mtime_ns, stat.st_size)
     except OSError:
-        return (0, 0)
-    return (stat.st_mtime_ns, stat.st_size)
+        result = (0, 0)
+    if seen is not None:
+        seen[key] = result
+    return result
 
 
 @lru_cache(maxsize=64)

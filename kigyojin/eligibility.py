@@ -163,7 +163,7 @@ def _current() -> tuple[pd.DataFrame, dict[str, HostVerdict], frozenset[str]]:
     if seen is None or now - seen[0] > REVALIDATE_SECONDS:
         folder = data.data_dir()
         signature = tuple(
-            data._signature(folder / data.TABLES[name].path) for name in HOST_TABLES
+            data.signature(folder / data.TABLES[name].path) for name in HOST_TABLES
         )
         seen = (now, (str(folder), *signature))
         _checked[override] = seen

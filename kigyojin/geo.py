@@ -66,7 +66,8 @@ class Detail:
 # The national view, 1,000 pixels wide, spans about 25° of longitude, so a pixel
 # is about 0.025°: simplifying by 0.02° and rounding to 0.01° stays below a pixel.
 NATIONAL = Detail(tolerance=0.02, decimals=2)
-# Rounding in a prefecture view: 0.001° is about 100 m, below a pixel even for 香川.
+# Rounding in a prefecture view: at most 0.001° (about 100 m), below a pixel even
+# for 香川; wide prefectures round coarser (see `detail_for`).
 PREFECTURE_DECIMALS = 3
 # A prefecture view simplifies by this share of its width: half a pixel of a
 # map about 1,000 pixels wide.
@@ -74,12 +75,19 @@ PREFECTURE_TOLERANCE_SHARE = 1 / 1000
 
 
 def detail_for(area: Bounds) -> Detail:
-    """The detail of a view framing `area`: the wider, the coarser."""
+    """The detail of a view framing `area`: the wider, the coarser.
+
+    Coordinates are rounded to the coarsest power of ten whose error (half a unit)
+    stays within a pixel of the map, about 1,000 pixels across `area`: two
+    decimals for 北海道 (a pixel is about 0.01°), three for most prefectures.
+    """
     west, south, east, north = area
     span = max(east - west, north - south)
     # Rounded to a power of two so nearby prefectures share one cached detail.
     tolerance = 2 ** math.floor(math.log2(span * PREFECTURE_TOLERANCE_SHARE))
-    return Detail(tolerance=tolerance, decimals=PREFECTURE_DECIMALS)
+    pixel = span * PREFECTURE_TOLERANCE_SHARE
+    decimals = min(PREFECTURE_DECIMALS, math.ceil(-math.log10(2 * pixel)))
+    return Detail(tolerance=tolerance, decimals=max(NATIONAL.decimals, decimals))
 
 
 # --- TopoJSON (general) ------------------------------------------------------------
@@ -228,11 +236,7 @@ def _label(kind: str) -> str:
 
 def _version(kind: str) -> Version:
     path = data_dir() / BOUNDARY_DIR / FILES[kind][0]
-    try:
-        stat = path.stat()
-    except OSError:
-        return (str(path), 0, 0)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+    return (str(path), *data.signature(path))
 
 
 def topology(kind: str) -> dict:

@@ -85,7 +85,7 @@ def records(table: pd.DataFrame | None = None) -> pd.DataFrame:
     if table is not None:
         return _with_years(table)
     folder = data.data_dir()
-    files = tuple(data._signature(folder / data.TABLES[n].path) for n in _TABLES)
+    files = tuple(data.signature(folder / data.TABLES[n].path) for n in _TABLES)
     return _records((str(folder), *files))
 
 

@@ -279,7 +279,7 @@ def place_label(name: str, pref: str, lang: str) -> str:
 def _model() -> _Model:
     folder = data.data_dir()
     signature = tuple(
-        data._signature(folder / data.TABLES[name].path) for name in PROFILE_TABLES
+        data.signature(folder / data.TABLES[name].path) for name in PROFILE_TABLES
     )
     return _build(str(folder), signature)
 

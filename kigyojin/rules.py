@@ -178,7 +178,7 @@ def weakest(confidences) -> str:
 def load() -> Rules:
     """The rules of `data/rules.toml`, checked; cached until the file changes."""
     path = data_dir() / RULES_FILE
-    return _load(str(path), data._signature(path))
+    return _load(str(path), data.signature(path))
 
 
 @lru_cache(maxsize=8)

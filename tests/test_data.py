@@ -76,6 +76,24 @@ def test_versions_change_with_any_file_and_the_folder(data_copy: Path) -> None:
     assert changed == [str(data_copy / "national_totals.csv")]
 
 
+def test_one_view_looks_at_each_file_once(data_copy: Path) -> None:
+    """Inside one view (a script run) a file rewritten meanwhile keeps the version
+    first seen, and with it the table cached under it; the next view sees the
+    new one."""
+    path = data_copy / "national_totals.csv"
+    with data.one_view():
+        before = data.versions()
+        assert data.load("national_totals")["people"].eq(779).any()
+        _rewrite(path, "779", "780")
+        assert data.versions() == before
+        assert data.load("national_totals")["people"].eq(779).any()
+    after = data.versions()
+    assert after != before
+    assert not data.load("national_totals")["people"].eq(779).any()
+    with data.one_view():
+        assert data.versions() == after
+
+
 def test_loading_boundaries_logs_geometries_and_vintage(
     data_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

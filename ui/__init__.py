@@ -96,13 +96,17 @@ def _cached_table(name: str, path: str, signature: tuple[int, int]) -> pd.DataFr
 def table(name: str) -> pd.DataFrame:
     """A validated table, shared by all sessions until its file changes."""
     path = data.data_dir() / data.TABLES[name].path
-    return _cached_table(name, str(path), data._signature(path))
+    return _cached_table(name, str(path), data.signature(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
     # Keyed on the function's name, its arguments and every data file's version.
     return _function(*args)
+
+
+# app.py runs each page inside it: one look at every data file per script run.
+one_data_view = data.one_view
 
 
 def computed(function, *args):

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from kigyojin.charts import configure
-from kigyojin.data import _signature
+from kigyojin.data import signature
 from kigyojin.errors import DataFileError, Problem
 from kigyojin.i18n import translate
 from kigyojin.paths import data_dir
@@ -60,7 +60,7 @@ SCORE_TEXT_SIZE = 13
 def outlines() -> dict:
     """The prefecture outlines as parsed TopoJSON, read once per file version."""
     path = data_dir() / OUTLINES
-    return _outlines(str(path), _signature(path))
+    return _outlines(str(path), signature(path))
 
 
 @lru_cache(maxsize=2)
