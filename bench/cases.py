@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 import ui
 from bench import browser, server
@@ -91,6 +92,26 @@ def script_timer() -> Iterator[Timings]:
         yield timings
     finally:
         ScriptRunner._run_script = original
+
+
+@contextlib.contextmanager
+def server_script_cache() -> Iterator[None]:
+    """App tests compiling each script once, as a server does.
+
+    An app test makes a new ScriptCache for every run, so each rerun would compile
+    app.py and its page again; a server keeps one for its lifetime. Within this
+    context every app test shares one, and a warm rerun is timed as served.
+    """
+    shared = ScriptCache()
+    modules = (app_test, local_script_runner)
+    originals = [module.ScriptCache for module in modules]
+    for module in modules:
+        module.ScriptCache = lambda: shared
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, originals, strict=True):
+            module.ScriptCache = original
 
 
 def warm_app(script: str | None) -> AppTest:

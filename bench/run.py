@@ -141,6 +141,11 @@ def cold_start(plan: Plan, _servers: Servers) -> dict:
 def rerun(plan: Plan, _servers: Servers) -> dict:
     """Median script seconds of a warm rerun per round: each page, the empty app;
     on the clock ("wall") and on the script thread's CPU ("cpu")."""
+    with cases.server_script_cache():
+        return _rerun(plan)
+
+
+def _rerun(plan: Plan) -> dict:
     apps = {url: cases.warm_app(script) for script, url in cases.page_paths(plan.pages)}
     empty_app = cases.warm_app(None)
     result = {
