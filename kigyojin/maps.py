@@ -134,7 +134,7 @@ TABLES = (
 def data_version() -> tuple:
     """What the cached views depend on: the data folder and its files' versions."""
     folder = data.data_dir()
-    files = tuple(data._signature(folder / data.TABLES[n].path) for n in TABLES)
+    files = tuple(data.signature(folder / data.TABLES[n].path) for n in TABLES)
     return (str(folder), files, geo.version())
 
 
@@ -172,15 +172,18 @@ def _municipality_facts(version: tuple) -> pd.DataFrame:
     return facts.reset_index(drop=True)
 
 
-def search_labels(lang: str) -> dict[str, str]:
-    """Every municipality's code with the text a search matches: name, reading,
-    prefecture and code ("夕張市（ゆうばりし）北海道・01209"), in code order."""
-    return _search_labels(lang, data_version())
+def search_labels(lang: str, pref_code: str | None = None) -> dict[str, str]:
+    """Every municipality's code (of `pref_code`, or all) with the text a search
+    matches: name, reading, prefecture and code ("夕張市（ゆうばりし）北海道・01209"),
+    in code order. Cached; treat it as read-only."""
+    return _search_labels(lang, pref_code or None, data_version())
 
 
-@lru_cache(maxsize=4)
-def _search_labels(lang: str, version: tuple) -> dict[str, str]:
+@lru_cache(maxsize=128)
+def _search_labels(lang: str, pref_code: str | None, version: tuple) -> dict[str, str]:
     facts = municipality_facts().sort_values("code")
+    if pref_code is not None:
+        facts = facts[facts["pref_code"] == pref_code]
     return {
         row["code"]: translate(
             "map.search_option",
@@ -196,6 +199,13 @@ def _search_labels(lang: str, version: tuple) -> dict[str, str]:
 
 # The column of `municipality_facts` that names the prefecture in each language.
 PREF_NAME_COLUMN = hosts.PREF_NAME_COLUMN
+
+
+def prefecture_names(lang: str) -> dict[str, str]:
+    """Each prefecture's code with its name in `lang`, in code order."""
+    prefectures = data.load("prefectures").sort_values("pref_code")
+    column = PREF_NAME_COLUMN.get(lang, PREF_NAME_COLUMN["ja"])
+    return dict(zip(prefectures["pref_code"], prefectures[column], strict=True))
 
 
 def pref_label(row: pd.Series | dict, lang: str) -> str:
@@ -721,6 +731,11 @@ def facts_in_view(pref_code: str | None) -> pd.DataFrame:
     """The municipalities the view shows: a prefecture's, or all of them."""
     facts = municipality_facts()
     return facts[facts["pref_code"] == pref_code] if pref_code else facts
+
+
+def verdict_counts_in_view(pref_code: str | None, lang: str) -> pd.DataFrame:
+    """`verdict_counts` of the view: a prefecture's municipalities, or all."""
+    return verdict_counts(facts_in_view(pref_code), lang)
 
 
 def verdict_counts(facts: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from kigyojin import data, eligibility, fmt, hosts, maps
+from kigyojin import eligibility, fmt, hosts, maps
 from kigyojin.i18n import label
 
 NATIONAL = ""  # the `pref` choice for the whole country
@@ -162,8 +162,7 @@ with ui.guard():
     uploaded = ui.host_upload()
     everything = hosts.records(uploaded)
     search = maps.search_labels(lang)
-    prefectures = data.load("prefectures").set_index("pref_code")
-    pref_names = prefectures["pref_en" if lang == "en" else "pref_name"]
+    pref_names = ui.computed(maps.prefecture_names, lang)
 
     if uploaded is None:
         # The national count comes from another file: the map works without it.
@@ -173,7 +172,7 @@ with ui.guard():
                     "map.sample_warning",
                     records=len(everything),
                     places=everything["code"].nunique(),
-                    **hosts.national_hosts_params(lang),
+                    **ui.computed(hosts.national_hosts_params, lang),
                 ),
                 icon=":material/info:",
             )
@@ -188,20 +187,25 @@ with ui.guard():
         pref = ui.url_choice(
             st.selectbox,
             tr("map.pref_label"),
-            [NATIONAL, *pref_names.index],
+            [NATIONAL, *pref_names],
             key="pref",
             default=NATIONAL,
             format_func=lambda p: pref_names.get(p) or tr("map.pref_national"),
             on_change=_pref_changed,
         )
     with find:
+        # A prefecture view searches its own municipalities: all 1,741 labels
+        # would be sent with every view, more than the prefecture's map itself.
+        in_view = maps.search_labels(lang, pref) if pref else search
         code = ui.url_choice(
             st.selectbox,
-            tr("map.search_label"),
-            list(search),
+            tr("map.search_label_in", pref=pref_names[pref])
+            if pref
+            else tr("map.search_label"),
+            list(in_view),
             key="code",
             default=None,
-            format_func=search.get,
+            format_func=in_view.get,
             placeholder=tr("map.search_placeholder"),
             on_change=_code_changed,
         )
@@ -265,7 +269,7 @@ with ui.guard():
     places_marked = shown["code"].nunique()
     st.caption(tr("map.filtered_count", records=len(shown), places=places_marked))
 
-    legend = maps.verdict_counts(maps.facts_in_view(pref), lang)
+    legend = ui.computed(maps.verdict_counts_in_view, pref, lang)
     counts = legend.set_index("verdict")["count"]
     if pref:
         deck = maps.prefecture_deck(pref, chosen, lang, code)

@@ -113,15 +113,27 @@ def test_islands_missing_from_the_coarse_file_come_from_the_fine_one() -> None:
 
 
 def test_coordinates_are_rounded_for_the_view() -> None:
-    """Two decimals nationally, three in a prefecture view."""
-    national = geo.municipalities("coarse", geo.NATIONAL)["01209"]
-    points = np.concatenate([np.asarray(ring) for poly in national for ring in poly])
-    assert np.allclose(points, np.round(points, 2), atol=1e-9)
-    detail = geo.detail_for(geo.prefecture_bounds()["01"])
-    fine = geo.municipalities("fine", detail, "01")["01209"]
-    points = np.concatenate([np.asarray(ring) for poly in fine for ring in poly])
-    assert np.allclose(points, np.round(points, 3), atol=1e-9)
-    assert not np.allclose(points, np.round(points, 2), atol=1e-9)
+    """Two decimals nationally and in 北海道's wide view (a pixel there is about
+    0.006°), three in a prefecture the size of 香川."""
+
+    def points(shape: list) -> np.ndarray:
+        return np.concatenate([np.asarray(ring) for poly in shape for ring in poly])
+
+    national = points(geo.municipalities("coarse", geo.NATIONAL)["01209"])
+    assert np.allclose(national, np.round(national, 2), atol=1e-9)
+    frames = geo.prefecture_bounds()
+    hokkaido = geo.detail_for(frames["01"])
+    assert hokkaido.decimals == 2
+    yubari = points(geo.municipalities("fine", hokkaido, "01")["01209"])
+    assert np.allclose(yubari, np.round(yubari, 2), atol=1e-9)
+    kagawa = geo.detail_for(frames["37"])
+    takamatsu = points(geo.municipalities("fine", kagawa, "37")["37201"])
+    assert np.allclose(takamatsu, np.round(takamatsu, 3), atol=1e-9)
+    assert not np.allclose(takamatsu, np.round(takamatsu, 2), atol=1e-9)
+    # Half a unit of the last decimal stays within a pixel of a 1,000-pixel map.
+    for frame in frames.values():
+        span = max(frame[2] - frame[0], frame[3] - frame[1])
+        assert 0.5 * 10 ** -geo.detail_for(frame).decimals <= span / 1000
 
 
 def test_neighbours_still_share_their_border() -> None:

@@ -465,6 +465,9 @@ def test_search_labels_match_name_reading_and_code() -> None:
     assert len(labels) == 1741
     assert labels["01209"] == "夕張市（ゆうばりし）北海道・01209"
     assert list(labels) == sorted(labels)
+    kagawa = maps.search_labels("en", "37")
+    assert len(kagawa) == 17 and all(code.startswith("37") for code in kagawa)
+    assert kagawa["37201"] == maps.search_labels("en")["37201"]
 
 
 # --- The page ---------------------------------------------------------------------
@@ -502,6 +505,18 @@ def test_a_link_to_a_municipality_opens_its_profile() -> None:
     assert maps.SELECTED_LAYER in layers_of(deck_on_page(at))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Population (2020)"] == "7,334"
+
+
+def test_a_prefecture_view_searches_its_own_municipalities() -> None:
+    """In 北海道's view the search lists its 179 municipalities, not all 1,741."""
+    at = run_map(pref="01", lang="en")
+    (search,) = [s for s in at.selectbox if s.key == "code"]
+    assert search.label == "Find a municipality of Hokkaido (name, reading or code)"
+    assert len(search.options) == 179
+    assert all(option.endswith(tuple("0123456789")) for option in search.options)
+    national = run_map(lang="en")
+    (search,) = [s for s in national.selectbox if s.key == "code"]
+    assert len(search.options) == 1741
 
 
 def test_filters_come_from_the_url() -> None:
