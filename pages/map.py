@@ -361,9 +361,8 @@ with ui.guard():
             for column in sources
         }
         table = table.rename(columns=titles)
-        st.dataframe(
+        ui.dataframe(
             table,
-            hide_index=True,
             column_config={
                 titles[column]: st.column_config.LinkColumn(
                     titles[column], display_text=r"https?://(?:www\.)?([^/]+)"
@@ -403,7 +402,7 @@ with ui.guard():
                 "places": tr("map.col_places"),
             }
         places = places.rename(columns=titles)
-        st.dataframe(places, hide_index=True)
+        ui.dataframe(places)
         ui.csv_download(
             places, f"municipalities_{pref or 'japan'}.csv", key="map_places_csv"
         )
