@@ -1,5 +1,6 @@
 """The matching scores: who is suggested, in which order, and why."""
 
+import json
 import re
 import time
 from pathlib import Path
@@ -566,8 +567,14 @@ def test_map_draws_inline_outlines_fitted_to_the_points() -> None:
     spec = charts.points_map(points, "en").to_dict()
     land, dots = spec["layer"]
     assert "url" not in land["data"]
-    assert land["data"]["format"] == {"type": "topojson", "feature": "prefectures"}
-    assert land["data"]["values"]["type"] == "Topology"
+    assert land["data"]["format"] == {"property": "features"}
+    features = land["data"]["values"]["features"]
+    assert len(features) == 47
+    # Outer rings clockwise, as Vega's spherical geometry reads them.
+    for feature in features:
+        for polygon in feature["geometry"]["coordinates"]:
+            assert charts._signed_area(polygon[0]) < 0
+    assert len(json.dumps(land["data"]["values"])) < 100_000
     margin = charts.MARGIN_DEGREES
     corners = land["projection"]["fit"]["geometry"]["coordinates"]
     assert corners == [

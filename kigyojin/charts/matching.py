@@ -1,31 +1,25 @@
 """The matching page's map and the presenter's shortlist chart.
 
 The map: suggested partners as points over prefecture outlines. The outlines are
-the shipped TopoJSON passed inline in the spec (never as a URL, so nothing is
-fetched), drawn by Vega-Lite; each point is a town hall or prefectural office,
-coloured and shaped by what it is, with its name and why in the tooltip.
+the shipped boundaries, simplified and passed inline in the spec as GeoJSON (never
+as a URL, so nothing is fetched), drawn by Vega-Lite; each point is a town hall or
+prefectural office, coloured and shaped by what it is, with its name and why in
+the tooltip.
 
 The shortlist chart: each suggestion's score as a bar split into the points of its
 terms, so a slide shows why each rank is where it is.
 """
 
-import json
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
+from kigyojin import geo
 from kigyojin.charts import configure
-from kigyojin.data import signature
-from kigyojin.errors import DataFileError, Problem
 from kigyojin.i18n import translate
-from kigyojin.paths import data_dir
 from kigyojin.style import OKABE_ITO
-
-OUTLINES = Path("boundaries") / "prefectures_s0010.topojson"
-OUTLINE_OBJECT = "prefectures"
 
 # What a point is, in the order of the legend: colour and shape say it twice, so
 # colour is never the only cue.
@@ -58,29 +52,44 @@ SCORE_TEXT_SIZE = 13
 
 
 def outlines() -> dict:
-    """The prefecture outlines as parsed TopoJSON, read once per file version."""
-    path = data_dir() / OUTLINES
-    return _outlines(str(path), signature(path))
+    """The prefectures as a GeoJSON FeatureCollection, as the national map draws
+    them (simplified by 0.02°, rounded to 0.01°): about 60 KB in the spec, against
+    the 456 KB of the TopoJSON file, which Streamlit also parsed again on every
+    rerun. Cached until a boundary file changes; treat it as read-only."""
+    return _outlines(geo.version())
 
 
 @lru_cache(maxsize=2)
-def _outlines(path: str, signature: tuple[int, int]) -> dict:
-    label = OUTLINES.as_posix()
-    if signature == (0, 0):
-        raise DataFileError([Problem(label, "errors.file_missing")])
-    try:
-        with open(path, encoding="utf-8") as handle:
-            topology = json.load(handle)
-        topology["objects"][OUTLINE_OBJECT]["geometries"]
-    except (ValueError, KeyError, TypeError):
-        raise DataFileError(
-            [
-                Problem(
-                    label, "matching.error_outlines", params={"object": OUTLINE_OBJECT}
-                )
-            ]
-        ) from None
-    return topology
+def _outlines(version: tuple) -> dict:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"pref_code": code},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [_wound(polygon) for polygon in shape],
+            },
+        }
+        for code, shape in geo.prefectures(geo.NATIONAL).items()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _wound(polygon: list) -> list:
+    """The polygon with its outer ring clockwise and its holes anticlockwise, as
+    Vega's spherical geometry needs (else a ring fills the rest of the globe)."""
+    return [
+        ring if (_signed_area(ring) < 0) == (index == 0) else ring[::-1]
+        for index, ring in enumerate(polygon)
+    ]
+
+
+def _signed_area(ring: list) -> float:
+    # Shoelace on longitude and latitude: negative when the ring runs clockwise.
+    return sum(
+        x0 * y1 - x1 * y0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)
+    )
 
 
 def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -100,10 +109,7 @@ def points_map(points: pd.DataFrame, lang: str) -> alt.LayerChart:
     view = {"type": "mercator", "fit": _bounds(frame)}
     land = (
         alt.Chart(
-            alt.Data(
-                values=outlines(),
-                format=alt.DataFormat(type="topojson", feature=OUTLINE_OBJECT),
-            )
+            alt.Data(values=outlines(), format=alt.DataFormat(property="features"))
         )
         .mark_geoshape(fill="#EFEFEF", stroke="#9A9A9A", strokeWidth=0.5, clip=True)
         .project(**view)
