@@ -844,7 +844,16 @@ def _records_table(
         table[f"source_{number}"] = records["sources"].map(
             lambda urls, i=number - 1: urls[i] if i < len(urls) else None
         )
+    table = _as_categories(table, ("pref", "type", "field", "fiscal_year", "verdict"))
     return table.reset_index(drop=True)
+
+
+def _as_categories(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`table` with the text of `columns` as categories: a verdict or reason that
+    repeats down a table goes to the browser once, as an Arrow dictionary (北海道's
+    179 municipalities: 51 KB sent, 18 KB so). Done once, where the table is
+    cached: converting on each rerun would cost more CPU than it saves."""
+    return table.astype(dict.fromkeys(columns, "category"))
 
 
 def municipalities_table(
@@ -867,7 +876,7 @@ def _municipalities_table(
     mine = facts[facts["pref_code"] == pref_code]
     counts = records.groupby("code").size()
     separator = translate("map.separator", lang)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "code": mine["code"],
             "name": mine["name"],
@@ -885,6 +894,7 @@ def _municipalities_table(
             "records": mine["code"].map(counts).fillna(0).astype(int),
         }
     ).reset_index(drop=True)
+    return _as_categories(table, ("verdict", "reasons", "kaso", "class"))
 
 
 def prefectures_table(host_filter: hosts.HostFilter, lang: str) -> pd.DataFrame:

@@ -361,8 +361,9 @@ with ui.guard():
             for column in sources
         }
         table = table.rename(columns=titles)
-        ui.dataframe(
+        st.dataframe(
             table,
+            hide_index=True,
             column_config={
                 titles[column]: st.column_config.LinkColumn(
                     titles[column], display_text=r"https?://(?:www\.)?([^/]+)"
@@ -402,7 +403,7 @@ with ui.guard():
                 "places": tr("map.col_places"),
             }
         places = places.rename(columns=titles)
-        ui.dataframe(places)
+        st.dataframe(places, hide_index=True)
         ui.csv_download(
             places, f"municipalities_{pref or 'japan'}.csv", key="map_places_csv"
         )

@@ -4,7 +4,6 @@ Streamlit's app test runner executes the scripts but renders nothing; what only 
 browser shows (fonts, maps, layout) is checked in `tests/browser/`.
 """
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -142,22 +141,3 @@ def test_about_lists_a_broken_file_with_its_message(data_copy) -> None:
         "- kaso_r4.csv: the file is missing."
     )
     assert files.at["data/population_2020.csv", "Status"] == "Loaded"
-
-
-def test_tables_send_repeated_text_once() -> None:
-    """Repeated text goes to the browser as dictionary codes; unique text, numbers
-    and lists stay as they are, and every value reads the same."""
-    frame = pd.DataFrame(
-        {
-            "verdict": ["受入可能"] * 5 + ["受入不可"],
-            "name": [f"町{i}" for i in range(6)],
-            "people": [1, 2, 3, 4, 5, 6],
-            "links": [["a"], ["b"], ["a"], ["a"], ["a"], ["a"]],
-        }
-    )
-    sent = ui._dictionary_encoded(frame)
-    assert str(sent["verdict"].dtype) == "category"
-    assert [str(sent[c].dtype) for c in ("name", "people", "links")] == [
-        str(frame[c].dtype) for c in ("name", "people", "links")
-    ]
-    assert sent.astype({"verdict": frame["verdict"].dtype}).equals(frame)

@@ -572,3 +572,20 @@ def test_unknown_values_in_the_url_fall_back() -> None:
     at = run_map(pref="99", code="99999")
     assert at.session_state["pref"] == "" and at.session_state["code"] is None
     assert isinstance(pd.DataFrame(at.dataframe[0].value), pd.DataFrame)
+
+
+def test_tables_send_repeated_text_once() -> None:
+    """Text repeated down the map's tables is categorical (an Arrow dictionary in
+    the browser); the values read as before and the links stay text."""
+    places = maps.municipalities_table("01", hosts.HostFilter(), "ja")
+    assert {c for c in places.columns if str(places[c].dtype) == "category"} == {
+        "verdict",
+        "reasons",
+        "kaso",
+        "class",
+    }
+    assert (places["verdict"] == "受入可能").sum() == 179
+    records = maps.records_table(hosts.HostFilter(), None, "en")
+    assert str(records["type"].dtype) == "category"
+    assert str(records["source_1"].dtype) != "category"
+    assert {"Company dispatch", "Side job"} <= set(records["type"])

@@ -221,35 +221,6 @@ def pages() -> list:
     ]
 
 
-def dataframe(frame: pd.DataFrame, **kwargs) -> None:
-    """`st.dataframe` without the index, text repeated down a column sent once.
-
-    A column whose values repeat (a verdict, a reason, a prefecture) goes to the
-    browser as Arrow dictionary codes: 北海道's table of 179 municipalities falls
-    from about 51 KB to 18 KB. What is shown and downloaded is unchanged.
-    """
-    st.dataframe(_dictionary_encoded(frame), hide_index=True, **kwargs)
-
-
-def _dictionary_encoded(frame: pd.DataFrame) -> pd.DataFrame:
-    repeated = [column for column in frame.columns if _repeats(frame[column])]
-    if not repeated:
-        return frame
-    return frame.astype(dict.fromkeys(repeated, "category"))
-
-
-def _repeats(column: pd.Series) -> bool:
-    # Text only: numbers keep their type (and their sorting) in the table.
-    if not (
-        pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column)
-    ):
-        return False
-    try:
-        return column.nunique() * 2 < len(column)
-    except TypeError:  # lists or other unhashable values: left as they are
-        return False
-
-
 def display_table(
     frame: pd.DataFrame, labels: dict[str, str], **kwargs
 ) -> pd.DataFrame:
@@ -259,7 +230,7 @@ def display_table(
     """
     tr = t()
     shown = frame[list(labels)].rename(columns={c: tr(k) for c, k in labels.items()})
-    dataframe(shown, **kwargs)
+    st.dataframe(shown, hide_index=True, **kwargs)
     return shown
 
 
@@ -715,7 +686,7 @@ def display_table_with_links(
         title: st.column_config.LinkColumn(title, display_text=LINK_TEXT)
         for title in links.values()
     }
-    dataframe(shown, column_config=config, **kwargs)
+    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
     return shown
 
 
