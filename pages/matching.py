@@ -432,7 +432,7 @@ def step_links(links, step: str) -> None:
 
 st.header(tr("matching.approach_heading"))
 with ui.guard():
-    steps = matching.approach_steps()
+    steps = ui.computed(matching.approach_steps)
     sides = figures.origin_sides().set_index("side")
     origins = figures.agreement_origins()
     total = int(origins["people"].sum())
@@ -445,7 +445,9 @@ with ui.guard():
         )
     )
     headline = ui.table("headline_figures").set_index("key")["value"]
-    links = matching.approach_links(lang, mode, shortlisted, company_keys)
+    links = ui.computed(
+        matching.approach_links, lang, mode, tuple(shortlisted), tuple(company_keys)
+    )
     for step in steps.itertuples():
         with st.container(border=True):
             st.markdown(
@@ -478,7 +480,7 @@ with ui.guard():
                     )
                 )
             step_links(links[links["step"] == step.step], step.step)
-    rest, rest_share = matching.approach_rest()
+    rest, rest_share = ui.computed(matching.approach_rest)
     st.caption(
         tr(
             "matching.steps_rest",

@@ -99,7 +99,9 @@ def table(name: str) -> pd.DataFrame:
     return _cached_table(name, str(path), data.signature(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# Shared, not copied: st.cache_data would unpickle a copy of each result on every
+# call, which cost the matching page about 30 ms a rerun.
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
     # Keyed on the function's name, its arguments and every data file's version.
     return _function(*args)
@@ -111,7 +113,8 @@ one_data_view = data.one_view
 
 def computed(function, *args):
     """`function(*args)` of `kigyojin` (figures from the tables), computed once for
-    all sessions until a data file changes; each caller gets its own copy.
+    all sessions until a data file changes. The result is shared by every session:
+    treat it as read-only (derive with `assign`, `copy`, never change in place).
 
     The tables themselves are cached by `kigyojin.data` too, but what is computed
     from them (groupings, shares, long forms) would be redone on every rerun.
@@ -690,7 +693,9 @@ def display_table_with_links(
     return shown
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# Shared, not copied (see `_computed`): Streamlit copies a spec before it changes
+# anything in it.
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _chart_spec(builder_name: str, _builder, *args) -> dict:
     # Keyed on the builder's name and the arguments' contents (frames included).
     return _builder(*args).to_dict()
