@@ -353,6 +353,14 @@ def group_text(group: str | None, lang: str) -> str:
     return translate(f"fields.group_{group}", lang)
 
 
+def records_in_groups_table(
+    groups: tuple[str, ...], lang: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """`records_table` of the host records in any of the field `groups` (all of
+    them when none is given): the Fields page's table of the sample."""
+    return records_table(fields.in_groups(host_records(), groups), lang)
+
+
 def records_table(records: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
     """Host records (`host_records()` rows) as the pages' tables show them.
 

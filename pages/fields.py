@@ -201,7 +201,7 @@ with ui.guard():
 
 st.header(tr("fields.sample_heading"))
 with ui.guard():
-    records = companies.host_records()
+    records = ui.computed(companies.host_records)
     by_group = ui.computed(fields.sample_by_group, year)
     st.info(
         tr(
@@ -251,10 +251,11 @@ with ui.guard():
             st.caption(tr("fields.sample_table_note"))
             ui.csv_download(shown, "fields_sample.csv", key="sample_csv")
     with right:
-        picked = fields.in_groups(records, chosen)
+        table, source_columns = ui.computed(
+            companies.records_in_groups_table, tuple(chosen), lang
+        )
         st.subheader(tr("fields.sample_table_heading"))
-        st.caption(tr("fields.sample_count", shown=len(picked), total=len(records)))
-        table, source_columns = companies.records_table(picked, lang)
+        st.caption(tr("fields.sample_count", shown=len(table), total=len(records)))
         shown = ui.display_table_with_links(
             table,
             {

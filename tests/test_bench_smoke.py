@@ -200,3 +200,24 @@ def test_chart_spec_is_built_once_per_arguments() -> None:
     built = overview.origins_chart(frame, "ja").to_dict()
     assert json.dumps(first) == json.dumps(again) == json.dumps(built)
     assert json.dumps(english) != json.dumps(first)
+
+
+def test_a_shared_frame_is_keyed_by_its_serial_not_its_values() -> None:
+    """A frame `ui.computed` shares is known without hashing its values; a copy,
+    or a frame that changes, is keyed by its contents; a frame gone is forgotten."""
+    import gc
+
+    frame = ui._shared(figures.agreement_origins().copy())
+    kind, serial = ui._frame_token(frame)
+    assert kind == "shared"
+    assert ui._frame_token(frame) == ("shared", serial)
+    copied = frame.copy()
+    assert ui._frame_token(copied)[0] == "contents"
+    changed = copied.assign(people=copied["people"] + 1)
+    assert ui._frame_token(changed) != ui._frame_token(copied)
+    with_lists = pd.DataFrame({"a": [[1], [2]]})
+    assert ui._frame_token(with_lists)[0] == "contents"
+    key = id(frame)
+    del frame
+    gc.collect()
+    assert key not in ui._shared_frames

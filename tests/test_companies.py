@@ -367,3 +367,14 @@ def test_page_shows_company_names_as_text(data_copy: Path) -> None:
     assert "\\*\\*bold\\*\\* \\<script\\>x\\</script\\>" in subheader.value
     hosts = next(d.value for d in at.dataframe if "出典1" in d.value.columns)
     assert set(hosts["企業（出典の表記）"]) == {name}
+
+
+def test_records_table_of_chosen_groups() -> None:
+    """The Fields page's sample table: the records of the chosen groups, or all."""
+    records = companies.host_records()
+    table, _ = companies.records_in_groups_table(("dx", "tourism"), "en")
+    expected = records["group"].isin(["dx", "tourism"]).sum()
+    assert len(table) == expected > 0
+    assert set(table["group"]) == {"Digital (DX)", "Tourism"}
+    everything, _ = companies.records_in_groups_table((), "en")
+    assert len(everything) == len(records)

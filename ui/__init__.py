@@ -3,7 +3,10 @@
 Pages import this module and `kigyojin`; nothing in `kigyojin` imports streamlit.
 """
 
+import itertools
 import logging
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -104,7 +107,54 @@ def table(name: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
     # Keyed on the function's name, its arguments and every data file's version.
-    return _function(*args)
+    return _shared(_function(*args))
+
+
+# --- Frames shared through the caches -----------------------------------------------
+#
+# A chart's spec is cached on its builder's arguments, and hashing a frame's every
+# value on each rerun cost the overview about a third of its run. A frame that
+# `computed` shares is the same object on every rerun: it is known by a serial
+# number given once, which no other frame can ever have. Any other frame is hashed
+# by its contents.
+
+_shared_frames: dict[int, tuple[weakref.ref, int]] = {}
+_serials = itertools.count()
+_shared_lock = threading.Lock()
+
+
+def _shared(result: object) -> object:
+    if isinstance(result, pd.DataFrame):
+        key = id(result)
+
+        def forget(ref: weakref.ref, key: int = key) -> None:
+            with _shared_lock:
+                if _shared_frames.get(key, (None,))[0] is ref:
+                    del _shared_frames[key]
+
+        with _shared_lock:
+            _shared_frames[key] = (weakref.ref(result, forget), next(_serials))
+    return result
+
+
+def _frame_token(frame: pd.DataFrame) -> object:
+    """What identifies `frame` in a cache key: its serial if shared, else its
+    contents (values, index, column names and types)."""
+    with _shared_lock:
+        known = _shared_frames.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return ("shared", known[1])
+    try:
+        hashed = pd.util.hash_pandas_object(frame, index=True)
+    except TypeError:  # lists or other unhashable values in a cell
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=True)
+    values = hashed.to_numpy().tobytes()
+    return (
+        "contents",
+        values,
+        tuple(map(str, frame.columns)),
+        tuple(map(str, frame.dtypes)),
+    )
 
 
 # app.py runs each page inside it: one look at every data file per script run.
@@ -695,7 +745,9 @@ def display_table_with_links(
 
 # Shared, not copied (see `_computed`): Streamlit copies a spec before it changes
 # anything in it.
-@st.cache_resource(show_spinner=False, max_entries=512)
+@st.cache_resource(
+    show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_token}
+)
 def _chart_spec(builder_name: str, _builder, *args) -> dict:
     # Keyed on the builder's name and the arguments' contents (frames included).
     return _builder(*args).to_dict()
