@@ -51,7 +51,7 @@ def confidence_label(confidence: str) -> str:
 
 def municipality_picker(key: str, text_key: str) -> str | None:
     """A searchable list of every municipality; its code is kept in the URL."""
-    choices = eligibility.municipality_choices(lang)
+    choices = ui.computed(eligibility.municipality_choices, lang)
     labels = dict(zip(choices["code"], choices["label"], strict=True))
     given = st.query_params.get(key)
     if given and given not in labels:
