@@ -389,8 +389,11 @@ def records_table(records: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[
 
 
 def search(query: str | None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The rows of `frame` (default: the directory) whose company matches `query`."""
+    """The rows of `frame` (default: the directory) whose company matches `query`;
+    `frame` itself when the query is empty (after normalising), as it matches all."""
     table = directory() if frame is None else frame
+    if not normalize(query):
+        return table
     return table[matches(query, table["company"])]
 
 

@@ -41,7 +41,7 @@ with ui.guard():
             format_func=lambda y: fmt.fiscal_year(y, lang),
         )
     st.header(tr("companies.ranking_heading", year=fmt.fiscal_year(year, lang)))
-    tops = companies.top_shares(year)
+    tops = ui.computed(companies.top_shares, year)
     for column, top in zip(st.columns(len(tops)), tops, strict=True):
         column.metric(
             tr("companies.top_metric", top=top.top),
@@ -63,7 +63,11 @@ with ui.guard():
         placeholder=tr("companies.search_placeholder"),
     )
     directory = ui.computed(companies.directory, year, uploaded)
-    ranking = companies.ranking_with_records(companies.ranking(year), directory)
+    ranking = ui.computed(
+        companies.ranking_with_records,
+        ui.computed(companies.ranking, year),
+        directory,
+    )
     matching = companies.search(query, ranking)
     # A click on a ranking bar chooses that company below.
     ui.pick_to_choice(

@@ -102,14 +102,6 @@ def table(name: str) -> pd.DataFrame:
     return _cached_table(name, str(path), data.signature(path))
 
 
-# Shared, not copied: st.cache_data would unpickle a copy of each result on every
-# call, which cost the matching page about 30 ms a rerun.
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
-    # Keyed on the function's name, its arguments and every data file's version.
-    return _shared(_function(*args))
-
-
 # --- Frames shared through the caches -----------------------------------------------
 #
 # A chart's spec is cached on its builder's arguments, and hashing a frame's every
@@ -124,7 +116,11 @@ _shared_lock = threading.Lock()
 
 
 def _shared(result: object) -> object:
-    if isinstance(result, pd.DataFrame):
+    """`result`, its frames (itself, or those of a tuple) given their serials."""
+    if isinstance(result, tuple):
+        for item in result:
+            _shared(item)
+    elif isinstance(result, pd.DataFrame):
         key = id(result)
 
         def forget(ref: weakref.ref, key: int = key) -> None:
@@ -155,6 +151,16 @@ def _frame_token(frame: pd.DataFrame) -> object:
         tuple(map(str, frame.columns)),
         tuple(map(str, frame.dtypes)),
     )
+
+
+# Shared, not copied: st.cache_data would unpickle a copy of each result on every
+# call, which cost the matching page about 30 ms a rerun.
+@st.cache_resource(
+    show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _frame_token}
+)
+def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
+    # Keyed on the function's name, its arguments and every data file's version.
+    return _shared(_function(*args))
 
 
 # app.py runs each page inside it: one look at every data file per script run.
