@@ -221,3 +221,24 @@ def test_a_shared_frame_is_keyed_by_its_serial_not_its_values() -> None:
     del frame
     gc.collect()
     assert key not in ui._shared_frames
+
+
+def test_computed_once_per_arguments_and_data_version(data_copy) -> None:
+    """ui.computed runs a function once for equal arguments (frames by contents,
+    lists as tuples), again for others and after a data file changes."""
+    calls = []
+
+    def counted(frame: pd.DataFrame, names: list[str]) -> int:
+        calls.append(tuple(names))
+        return len(frame)
+
+    counted.__qualname__ = "test_computed_once.counted"
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert ui.computed(counted, frame, ["x"]) == 2
+    assert ui.computed(counted, frame.copy(), ["x"]) == 2
+    assert ui.computed(counted, frame, ["y"]) == 2
+    assert calls == [("x",), ("y",)]
+    path = data_copy / "national_totals.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    ui.computed(counted, frame, ["x"])
+    assert calls == [("x",), ("y",), ("x",)]

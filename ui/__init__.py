@@ -7,6 +7,7 @@ import itertools
 import logging
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -91,15 +92,13 @@ def _through_app() -> None:
     st.rerun()
 
 
-@st.cache_resource(show_spinner=False)
-def _cached_table(name: str, path: str, signature: tuple[int, int]) -> pd.DataFrame:
-    return data.load(name)
-
-
 def table(name: str) -> pd.DataFrame:
-    """A validated table, shared by all sessions until its file changes."""
-    path = data.data_dir() / data.TABLES[name].path
-    return _cached_table(name, str(path), data.signature(path))
+    """A validated table, shared by all sessions until its file changes.
+
+    `kigyojin.data` caches it already; a Streamlit cache around it cost half a
+    millisecond a call in hashing its arguments. Treat it as read-only.
+    """
+    return data.load(name)
 
 
 # --- Frames shared through the caches -----------------------------------------------
@@ -153,14 +152,22 @@ def _frame_token(frame: pd.DataFrame) -> object:
     )
 
 
-# Shared, not copied: st.cache_data would unpickle a copy of each result on every
-# call, which cost the matching page about 30 ms a rerun.
-@st.cache_resource(
-    show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _frame_token}
-)
-def _computed(name: str, _function, args: tuple, versions: tuple) -> object:
-    # Keyed on the function's name, its arguments and every data file's version.
-    return _shared(_function(*args))
+# What `computed` has computed, most recently used last. Shared, not copied:
+# st.cache_data unpickled a copy of each result on every call (about 30 ms a rerun
+# of the matching page), and st.cache_resource's hashing of the arguments cost
+# half a millisecond a call, tens of times a run.
+_COMPUTED_ENTRIES = 256
+_computed_results: OrderedDict[tuple, object] = OrderedDict()
+_computed_lock = threading.Lock()
+
+
+def _argument_key(value: object) -> object:
+    # Frames by their token, lists as tuples; the rest is hashable as it is.
+    if isinstance(value, pd.DataFrame):
+        return _frame_token(value)
+    if isinstance(value, list | tuple):
+        return tuple(map(_argument_key, value))
+    return value
 
 
 # app.py runs each page inside it: one look at every data file per script run.
@@ -176,7 +183,18 @@ def computed(function, *args):
     from them (groupings, shares, long forms) would be redone on every rerun.
     """
     name = f"{function.__module__}.{function.__qualname__}"
-    return _computed(name, function, args, data.versions())
+    key = (name, tuple(map(_argument_key, args)), data.versions())
+    with _computed_lock:
+        if key in _computed_results:
+            _computed_results.move_to_end(key)
+            return _computed_results[key]
+    # Computed outside the lock: two sessions asking at once may both compute it.
+    result = _shared(function(*args))
+    with _computed_lock:
+        _computed_results[key] = result
+        while len(_computed_results) > _COMPUTED_ENTRIES:
+            _computed_results.popitem(last=False)
+    return result
 
 
 def sources(*keys: str, year_of: tuple[str, int] | None = None) -> None:
