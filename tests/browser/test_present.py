@@ -100,10 +100,11 @@ def test_copied_link_restores_the_view(visit) -> None:
     page = opened.page
     page.goto(f"{opened.origin}/?lang=en&measure=host_municipalities")
     page.wait_for_selector(FINISHED, timeout=LOAD_TIMEOUT_MS)
-    code = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]')
-    code.wait_for(timeout=LOAD_TIMEOUT_MS)
-    link = code.inner_text().strip()
+    anchor = page.locator('[data-testid="stSidebar"] [data-testid="stMarkdown"] a')
+    anchor.wait_for(timeout=LOAD_TIMEOUT_MS)
+    link = anchor.get_attribute("href")
     assert link == f"{opened.origin}/?lang=en&measure=host_municipalities"
+    assert anchor.inner_text().strip() == link
 
     again = visit(None, "en", "laptop").page
     again.goto(link)
