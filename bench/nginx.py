@@ -32,9 +32,18 @@ def nginx_path() -> str | None:
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 
 
+# Debian's brotli module: deploy/serve-behind-nginx loads it when it is installed.
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+
+
+def compression() -> str:
+    """What nginx compresses with here: "brotli" (and gzip), or "gzip" only."""
+    return "brotli" if BROTLI_MODULE.is_file() else "gzip"
+
+
 def ensure_installed() -> None:
     """Install nginx when missing (with scripts/ensure-browser), or say how."""
-    if nginx_path():
+    if nginx_path() and BROTLI_MODULE.is_file():
         return
     subprocess.run(["bash", str(ENSURE)], check=False)
     if not nginx_path():
@@ -73,8 +82,11 @@ def _fields(line: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def behind_nginx(port: int, app_ports: tuple[int, ...]) -> Iterator[Proxy]:
-    """Run deploy/serve-behind-nginx for the duration of the block, then stop it."""
+def behind_nginx(
+    port: int, app_ports: tuple[int, ...], script: Path = server.APP
+) -> Iterator[Proxy]:
+    """Run deploy/serve-behind-nginx (serving `script`) for the duration of the
+    block, then stop it."""
     for used in (port, *app_ports):
         if not server.port_free(used):
             raise RuntimeError(f"port {used} is already in use")
@@ -82,7 +94,7 @@ def behind_nginx(port: int, app_ports: tuple[int, ...]) -> Iterator[Proxy]:
         process = subprocess.Popen(
             [str(SCRIPT), str(port), *map(str, app_ports)],
             cwd=server.PROJECT_DIR,
-            env={**_env(), "RUN_DIR": run_dir},
+            env={**_env(), "RUN_DIR": run_dir, "APP": str(script)},
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -111,7 +123,10 @@ def _env() -> dict[str, str]:
 
 
 def landing_wire_bytes(
-    chromium: Browser, proxy: Proxy, settle: float = browser.SETTLE_SECONDS
+    chromium: Browser,
+    proxy: Proxy,
+    settle: float = browser.SETTLE_SECONDS,
+    url_path: str | None = LANDING,
 ) -> dict[str, int]:
     """Bytes on the wire of a first visit to the landing page through nginx.
 
@@ -125,7 +140,7 @@ def landing_wire_bytes(
     try:
         page = context.new_page()
         page.goto(proxy.url, timeout=browser.TIMEOUT_MS)
-        browser.wait_ready(page, LANDING)
+        browser.wait_ready(page, url_path)
         page.wait_for_timeout(settle * 1000)
     finally:
         context.close()

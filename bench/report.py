@@ -286,20 +286,36 @@ def _p(values: list[float], share: float) -> str:
 
 
 def _nginx_landing(data: dict, _results: dict) -> str:
-    runs = data["landing"]
-    total = [r["websocket"] + r["http"] for r in runs]
-    return "\n".join(
-        [
-            "### Landing page, first visit through nginx (gzip on): bytes on the wire",
-            "",
-            "| | HTTP (MB) | WebSocket (MB) | total (MB) | budget | |",
-            "|---|---|---|---|---|---|",
-            f"| landing page | {spread([r['http'] for r in runs], 1e-6, 2)} | "
+    compression = data.get("compression", "gzip")
+    rows = [
+        f"### Landing page, first visit through nginx ({compression} on): "
+        "bytes on the wire",
+        "",
+        "| | HTTP (MB) | of it JavaScript (MB) | WebSocket (MB) | total (MB) | "
+        "budget | |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, key, judged in (
+        ("landing page", "landing", True),
+        ("empty app", "empty_landing", False),
+    ):
+        runs = data.get(key) or []
+        if not runs:
+            continue
+        total = [r["websocket"] + r["http"] for r in runs]
+        rows.append(
+            f"| {label} | {spread([r['http'] for r in runs], 1e-6, 2)} | "
+            f"{spread([r['javascript_sent'] for r in runs], 1e-6, 2)} | "
             f"{spread([r['websocket'] for r in runs], 1e-6, 3)} | "
-            f"{spread(total, 1e-6, 2)} | ≤ {LANDING_WIRE_BYTES / 1e6} MB | "
-            f"{verdict(median(total), LANDING_WIRE_BYTES)} |",
-        ]
-    )
+            f"{spread(total, 1e-6, 2)} | "
+            + (
+                f"≤ {LANDING_WIRE_BYTES / 1e6} MB | "
+                f"{verdict(median(total), LANDING_WIRE_BYTES)} |"
+                if judged
+                else "(floor) | — |"
+            )
+        )
+    return "\n".join(rows)
 
 
 def _domain(data: dict, _results: dict) -> str:

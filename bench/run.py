@@ -239,9 +239,18 @@ def concurrent_load(plan: Plan, servers: Servers) -> dict:
 
 def behind_nginx(plan: Plan, _servers: Servers) -> dict:
     """The app as several processes behind nginx: a first visit's bytes on the wire
-    (gzip on), then the same load as on one process."""
+    (brotli or gzip), beside the empty app's behind the same nginx, then the same
+    load as on one process."""
     nginx.ensure_installed()
-    landing = []
+    landing, empty_landing = [], []
+    empty = nginx.behind_nginx(plan.nginx_port, plan.nginx_app_ports, server.EMPTY_APP)
+    with empty as proxy, browser.chromium() as chromium:
+        for _ in range(plan.bytes_runs):
+            empty_landing.append(
+                nginx.landing_wire_bytes(
+                    chromium, proxy, plan.settle_seconds, url_path=None
+                )
+            )
     with nginx.behind_nginx(plan.nginx_port, plan.nginx_app_ports) as proxy:
         with browser.chromium() as chromium:
             for _ in range(plan.bytes_runs):
@@ -257,6 +266,8 @@ def behind_nginx(plan: Plan, _servers: Servers) -> dict:
         per_process = nginx.sessions_per_process(proxy, offset)
     return {
         "landing": landing,
+        "empty_landing": empty_landing,
+        "compression": nginx.compression(),
         "load": _load_summary(
             outcome,
             processes=len(plan.nginx_app_ports),

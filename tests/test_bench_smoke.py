@@ -96,6 +96,10 @@ def test_landing_through_nginx_is_compressed(results: dict) -> None:
     (landing,) = results["nginx"]["landing"]
     assert landing["websocket"] > 0 and landing["requests"] > 10
     assert landing["javascript_sent"] < landing["javascript_files"] / 2
+    # The empty app behind the same nginx is the floor the page is set beside.
+    (empty,) = results["nginx"]["empty_landing"]
+    assert 0 < empty["http"] < landing["http"]
+    assert results["nginx"]["compression"] == "brotli"
 
 
 @pytest.mark.browser
