@@ -11,11 +11,11 @@ import contextvars
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from kigyojin.caching import shared_cache
 from kigyojin.errors import DataFileError, Problem
 from kigyojin.paths import data_dir
 from kigyojin.validation import Column, check_rows, read_table
@@ -719,7 +719,7 @@ def signature(path: Path) -> tuple[int, int]:
     return result
 
 
-@lru_cache(maxsize=64)
+@shared_cache(maxsize=64)
 def _load(name: str, path: str, signature: tuple[int, int]) -> pd.DataFrame:
     table = TABLES[name]
     label = table.path

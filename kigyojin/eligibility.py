@@ -35,7 +35,6 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,6 +42,7 @@ import pandas as pd
 
 from kigyojin import data, fmt, subsidy
 from kigyojin import rules as rules_module
+from kigyojin.caching import shared_cache
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import translate
 from kigyojin.rules import InputError, Named, Term
@@ -176,7 +176,7 @@ def clear_cache() -> None:
     _verdicts.cache_clear()
 
 
-@lru_cache(maxsize=4)
+@shared_cache(maxsize=4)
 def _verdicts(
     signature: tuple,
 ) -> tuple[pd.DataFrame, dict[str, HostVerdict], frozenset[str]]:

@@ -21,12 +21,12 @@ import json
 import logging
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from kigyojin import data
+from kigyojin.caching import shared_cache
 from kigyojin.errors import DataFileError, Problem
 from kigyojin.paths import data_dir
 
@@ -248,7 +248,7 @@ def topology(kind: str) -> dict:
     return _topology(kind, _version(kind))
 
 
-@lru_cache(maxsize=6)
+@shared_cache(maxsize=6)
 def _topology(kind: str, version: Version) -> dict:
     path, _, size = version
     object_name = FILES[kind][1]
@@ -273,17 +273,17 @@ def _topology(kind: str, version: Version) -> dict:
     return {"arcs": arcs, "transform": transform, "geometries": geometries}
 
 
-@lru_cache(maxsize=3)
+@shared_cache(maxsize=3)
 def _decoded(kind: str, version: Version) -> list[np.ndarray]:
     return decode_arcs(_topology(kind, version))
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _prepared(kind: str, detail: Detail, version: Version) -> PreparedArcs:
     return PreparedArcs(_decoded(kind, version), detail)
 
 
-@lru_cache(maxsize=3)
+@shared_cache(maxsize=3)
 def _by_code(kind: str, version: Version) -> dict[str, list[dict]]:
     """The file's geometries by municipality code, non-municipalities left out."""
     master = set(data.load("municipalities")["code"])
@@ -327,7 +327,7 @@ def municipalities(
     return _municipalities(kind, detail, pref_code, _version(kind), _version("fine"))
 
 
-@lru_cache(maxsize=64)
+@shared_cache(maxsize=64)
 def _municipalities(
     kind: str,
     detail: Detail,
@@ -365,7 +365,7 @@ def prefecture_lines(
     return _prefecture_lines(detail, focus, focus_detail, _version("prefectures"))
 
 
-@lru_cache(maxsize=64)
+@shared_cache(maxsize=64)
 def _prefecture_lines(
     detail: Detail,
     focus: Bounds | None,
@@ -399,7 +399,7 @@ def prefecture_bounds() -> dict[str, Bounds]:
     return _prefecture_bounds(_version("prefectures"))
 
 
-@lru_cache(maxsize=2)
+@shared_cache(maxsize=2)
 def _prefecture_bounds(version: Version) -> dict[str, Bounds]:
     codes = data.load("prefectures").set_index("pref_name")["pref_code"]
     arcs = _prepared("prefectures", NATIONAL, version)
@@ -424,7 +424,7 @@ def prefectures(detail: Detail) -> dict[str, list[Polygon]]:
     return _prefectures(detail, _version("prefectures"))
 
 
-@lru_cache(maxsize=4)
+@shared_cache(maxsize=4)
 def _prefectures(detail: Detail, version: Version) -> dict[str, list[Polygon]]:
     codes = data.load("prefectures").set_index("pref_name")["pref_code"]
     arcs = _prepared("prefectures", detail, version)

@@ -10,11 +10,11 @@ municipality. The map and the companies page share it.
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
 from kigyojin import data, fmt
+from kigyojin.caching import shared_cache
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import translate
 
@@ -93,7 +93,7 @@ def records(table: pd.DataFrame | None = None) -> pd.DataFrame:
 _TABLES = ("hosts", "municipalities")
 
 
-@lru_cache(maxsize=4)
+@shared_cache(maxsize=4)
 def _records(version: tuple) -> pd.DataFrame:
     return _with_years(data.load("hosts"))
 

@@ -21,7 +21,6 @@ no URL goes into a deck: source links stay in the page's table.
 
 import json
 import math
-from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import altair as alt
@@ -30,6 +29,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from kigyojin import companies, data, eligibility, fmt, geo, hosts
+from kigyojin.caching import shared_cache
 from kigyojin.charts import configure
 from kigyojin.i18n import label, translate
 from kigyojin.style import FONT_FAMILY, HOST_MARKER_COLOR, VERDICT_COLORS
@@ -151,7 +151,7 @@ def municipality_facts() -> pd.DataFrame:
     return _municipality_facts(data_version())
 
 
-@lru_cache(maxsize=2)
+@shared_cache(maxsize=2)
 def _municipality_facts(version: tuple) -> pd.DataFrame:
     master = data.load("municipalities")[
         ["code", "pref_code", "pref_name", "name", "name_kana", "lat", "lon"]
@@ -179,7 +179,7 @@ def search_labels(lang: str, pref_code: str | None = None) -> dict[str, str]:
     return _search_labels(lang, pref_code or None, data_version())
 
 
-@lru_cache(maxsize=128)
+@shared_cache(maxsize=128)
 def _search_labels(lang: str, pref_code: str | None, version: tuple) -> dict[str, str]:
     facts = municipality_facts().sort_values("code")
     if pref_code is not None:
@@ -553,7 +553,7 @@ def national_deck(host_filter: hosts.HostFilter, lang: str) -> CompactDeck:
     return _national_deck(host_filter, lang, data_version())
 
 
-@lru_cache(maxsize=16)
+@shared_cache(maxsize=16)
 def _national_deck(
     host_filter: hosts.HostFilter, lang: str, version: tuple
 ) -> CompactDeck:
@@ -604,7 +604,7 @@ def prefecture_deck(
     return _prefecture_deck(pref_code, layers, selected, version)
 
 
-@lru_cache(maxsize=64)
+@shared_cache(maxsize=64)
 def _prefecture_deck(
     pref_code: str,
     layers: tuple[pdk.Layer, ...],
@@ -618,7 +618,7 @@ def _prefecture_deck(
     return deck([*layers[:-2], *chosen, *layers[-2:]], area)
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _prefecture_layers(
     pref_code: str, host_filter: hosts.HostFilter, lang: str, version: tuple
 ) -> tuple[pdk.Layer, ...]:
@@ -677,7 +677,7 @@ def company_deck(
     return _company_deck(company_key, lang, upload, data_version())
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _company_deck(
     company_key: str,
     lang: str,
@@ -720,7 +720,7 @@ def records_in_view(
     return _records_in_view(host_filter, pref_code or None, data_version())
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _records_in_view(
     host_filter: hosts.HostFilter, pref_code: str | None, version: tuple
 ) -> pd.DataFrame:
@@ -763,7 +763,7 @@ def legend_spec(pref_code: str | None, lang: str) -> dict:
     return _legend_spec(pref_code or None, lang, data_version())
 
 
-@lru_cache(maxsize=96)
+@shared_cache(maxsize=96)
 def _legend_spec(pref_code: str | None, lang: str, version: tuple) -> dict:
     counts = verdict_counts(facts_in_view(pref_code), lang)
     return legend_chart(counts, lang).to_dict()
@@ -812,7 +812,7 @@ def records_table(
     return _records_table(host_filter, pref_code or None, lang, data_version())
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _records_table(
     host_filter: hosts.HostFilter, pref_code: str | None, lang: str, version: tuple
 ) -> pd.DataFrame:
@@ -867,7 +867,7 @@ def municipalities_table(
     return _municipalities_table(pref_code, host_filter, lang, data_version())
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _municipalities_table(
     pref_code: str, host_filter: hosts.HostFilter, lang: str, version: tuple
 ) -> pd.DataFrame:
@@ -906,7 +906,7 @@ def prefectures_table(host_filter: hosts.HostFilter, lang: str) -> pd.DataFrame:
     return _prefectures_table(host_filter, lang, data_version())
 
 
-@lru_cache(maxsize=16)
+@shared_cache(maxsize=16)
 def _prefectures_table(
     host_filter: hosts.HostFilter, lang: str, version: tuple
 ) -> pd.DataFrame:

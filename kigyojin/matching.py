@@ -32,12 +32,12 @@ import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from kigyojin import data, eligibility, fmt, hosts
+from kigyojin.caching import shared_cache
 from kigyojin.companies import normalize as company_key
 from kigyojin.errors import KigyojinError
 from kigyojin.fields import HOST_FIELD_CATEGORIES
@@ -289,7 +289,7 @@ def clear_cache() -> None:
     _build.cache_clear()
 
 
-@lru_cache(maxsize=4)
+@shared_cache(maxsize=4)
 def _build(folder: str, signature: tuple) -> _Model:
     master = data.load("municipalities")
     population = data.load("population").set_index("code")

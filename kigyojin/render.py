@@ -17,7 +17,6 @@ import json
 import logging
 import math
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
@@ -25,6 +24,7 @@ import pandas as pd
 import vl_convert
 
 from kigyojin import data, eligibility, hosts
+from kigyojin.caching import shared_cache
 from kigyojin.charts import configure
 from kigyojin.errors import DataFileError, Problem
 from kigyojin.i18n import translate
@@ -141,7 +141,7 @@ def _without_nan(value):
 
 
 # The map takes seconds to draw: the same spec is drawn once per process.
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def _png(spec: str, scale: float) -> bytes:
     _ensure_fonts()
     return vl_convert.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
@@ -306,7 +306,7 @@ def _map_version() -> tuple[str, ...]:
     return tuple(stamps)
 
 
-@lru_cache(maxsize=4)
+@shared_cache(maxsize=4)
 def _topology(kind: str, version: tuple[str, ...]) -> dict:
     name = MAP_FILES[kind]
     try:

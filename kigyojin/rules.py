@@ -15,13 +15,13 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from kigyojin import data, fmt
+from kigyojin.caching import shared_cache
 from kigyojin.errors import DataFileError, KigyojinError, Problem
 from kigyojin.i18n import translate
 from kigyojin.paths import data_dir
@@ -181,7 +181,7 @@ def load() -> Rules:
     return _load(str(path), data.signature(path))
 
 
-@lru_cache(maxsize=8)
+@shared_cache(maxsize=8)
 def _load(path: str, signature: tuple[int, int]) -> Rules:
     text = _read(Path(path))
     try:

@@ -11,12 +11,12 @@ terms, so a slide shows why each rank is where it is.
 """
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
 from kigyojin import geo
+from kigyojin.caching import shared_cache
 from kigyojin.charts import configure
 from kigyojin.i18n import translate
 from kigyojin.style import OKABE_ITO
@@ -59,7 +59,7 @@ def outlines() -> dict:
     return _outlines(geo.version())
 
 
-@lru_cache(maxsize=2)
+@shared_cache(maxsize=2)
 def _outlines(version: tuple) -> dict:
     features = [
         {
