@@ -51,6 +51,10 @@ def test_start_and_rerun_are_timed(results: dict) -> None:
         assert rerun[clock]["empty"][0] > 0
     # A page with charts costs more CPU than a script that draws nothing.
     assert rerun["cpu"]["empty"][0] < rerun["cpu"]["pages"][LANDING][0]
+    # And more as served, from the rerun request to 'script finished'.
+    served = results["round_trip"]
+    assert list(served["pages"]) == [LANDING]
+    assert 0 < served["empty"][0] < served["pages"][LANDING][0]
 
 
 @pytest.mark.browser
@@ -121,6 +125,7 @@ def test_report_has_a_section_per_benchmark(results: dict) -> None:
     for heading in (
         "### Cold start",
         "### Warm rerun",
+        "### Warm rerun as served",
         "### Bytes over the WebSocket",
         "### Server memory",
         "### 2 sessions switching pages",
@@ -196,10 +201,13 @@ def test_chart_spec_is_built_once_per_arguments() -> None:
 
     frame = figures.agreement_origins()
     name = "tests.counted_origins"
-    first = ui._chart_spec(name, counted, frame, "ja")
-    again = ui._chart_spec(name, counted, frame.copy(), "ja")
-    english = ui._chart_spec(name, counted, frame, "en")
+    first, drawn = ui._chart_specs(name, counted, frame, "ja")
+    again, _ = ui._chart_specs(name, counted, frame.copy(), "ja")
+    english, _ = ui._chart_specs(name, counted, frame, "en")
     assert calls == ["ja", "en"]
+    # As drawn, its rows are already Arrow; the spec itself keeps them as JSON.
+    assert all(isinstance(v, bytes) for v in drawn["datasets"].values())
+    assert all(isinstance(v, list) for v in first["datasets"].values())
     # As JSON: the data holds NaN, which is not equal to itself in a dict.
     built = overview.origins_chart(frame, "ja").to_dict()
     assert json.dumps(first) == json.dumps(again) == json.dumps(built)

@@ -776,14 +776,34 @@ def display_table_with_links(
     return shown
 
 
-# Shared, not copied (see `_computed`): Streamlit copies a spec before it changes
-# anything in it.
+# Shared, not copied: Streamlit copies a spec before it changes anything in it.
 @st.cache_resource(
     show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_token}
 )
-def _chart_spec(builder_name: str, _builder, *args) -> dict:
+def _chart_specs(builder_name: str, _builder, *args) -> tuple[dict, dict]:
+    """The chart's Vega-Lite spec, and the same spec as drawn: its tabular datasets
+    already as Arrow, which Streamlit would otherwise convert on every rerun."""
     # Keyed on the builder's name and the arguments' contents (frames included).
-    return _builder(*args).to_dict()
+    spec = _builder(*args).to_dict()
+    return spec, _with_arrow_datasets(spec)
+
+
+def _with_arrow_datasets(spec: dict) -> dict:
+    from streamlit import dataframe_util
+
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    # Rows (a list of records) become Arrow; GeoJSON and TopoJSON stay as they are.
+    return {
+        **spec,
+        "datasets": {
+            name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+            if isinstance(values, list)
+            else values
+            for name, values in datasets.items()
+        },
+    }
 
 
 def altair_chart(builder, *args, where=None, png: str | None = None, **kwargs):
@@ -802,8 +822,8 @@ def altair_chart(builder, *args, where=None, png: str | None = None, **kwargs):
         chart = builder
     else:
         name = f"{builder.__module__}.{builder.__qualname__}"
-        chart = _chart_spec(name, builder, *args)
-        drawn = where.vega_lite_chart(chart, **kwargs)
+        chart, drawn_spec = _chart_specs(name, builder, *args)
+        drawn = where.vega_lite_chart(drawn_spec, **kwargs)
     if png is not None:
         png_download(chart, png, key=f"png_{png}", where=where)
     return drawn
