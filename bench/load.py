@@ -121,3 +121,34 @@ def switching_load(
     asyncio.run(everyone())
     result.client_cpu_seconds = time.process_time() - cpu
     return result
+
+
+def round_trips(base_url: str, url_paths: list[str], reruns: int) -> dict[str, list]:
+    """Seconds from asking for a rerun to 'script finished', per page, as served.
+
+    One session opens each page of `url_paths` ("" for the landing page, and for
+    the empty app's only page) and reruns it `reruns` times after a first, warming
+    run: the server's whole share of a rerun (the request, the script, serialising
+    and sending its elements), which the script time alone leaves out. A page run
+    with an error raises: its time would not be the page's.
+    """
+
+    async def measure() -> dict[str, list[float]]:
+        times: dict[str, list[float]] = {}
+        async with Session(base_url) as session:
+            await session.open("")
+            for url_path in url_paths:
+                runs = []
+                for _ in range(reruns + 1):
+                    run = await (
+                        session.switch(url_path)
+                        if url_path in session.pages
+                        else session.open(url_path)
+                    )
+                    if run.errors:
+                        raise RuntimeError(f"{url_path or 'landing'}: {run.errors}")
+                    runs.append(run.seconds)
+                times[url_path] = runs[1:]
+        return times
+
+    return asyncio.run(measure())

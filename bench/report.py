@@ -66,6 +66,7 @@ def render(results: dict) -> str:
     for name, section in (
         ("cold_start", _cold_start),
         ("rerun", _rerun),
+        ("round_trip", _round_trip),
         ("bytes", _bytes),
         ("memory", _memory),
         ("load", _load),
@@ -147,6 +148,28 @@ def _rerun(data: dict, _results: dict) -> str:
             f"{spread(clock, 1000)} | "
             f"{spread(ratios(clock, wall['empty']), digits=0)}× "
             f"| ≤ {budget:.0f}× | {verdict(median(ratio), budget)} |"
+        )
+    return "\n".join(rows)
+
+
+def _round_trip(data: dict, _results: dict) -> str:
+    rows = [
+        "### Warm rerun as served: request to 'script finished' over the WebSocket",
+        "",
+        "The server's whole share of a rerun, which the script time above leaves "
+        "out: the rerun request, the script, serialising and sending every element "
+        "(to a client that parses them and draws nothing). Empty app: "
+        f"{spread(data['empty'], 1000, 2)} ms.",
+        "",
+        "| page | round trip (ms) | ratio | budget | |",
+        "|---|---|---|---|---|",
+    ]
+    for url, seconds in data["pages"].items():
+        ratio = ratios(seconds, data["empty"])
+        budget = MAP_RERUN_RATIO if url == MAP_PAGE else RERUN_RATIO
+        rows.append(
+            f"| `{url}` | {spread(seconds, 1000)} | {spread(ratio, digits=0)}× | "
+            f"≤ {budget:.0f}× | {verdict(median(ratio), budget)} |"
         )
     return "\n".join(rows)
 

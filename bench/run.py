@@ -163,6 +163,23 @@ def _rerun(plan: Plan) -> dict:
     return result
 
 
+def round_trip(plan: Plan, servers: Servers) -> dict:
+    """Median seconds of a warm rerun as served, per round: each page, the empty
+    app, from the rerun request to 'script finished' over the WebSocket."""
+    urls = [url for _, url in cases.page_paths(plan.pages)]
+    result = {"empty": [], "pages": {url: [] for url in urls}}
+    with servers.get("app") as app, servers.get("empty") as empty:
+        for _ in range(plan.rerun_rounds):
+            floor = load.round_trips(empty.url, [""], plan.reruns)
+            result["empty"].append(median(floor[""]))
+            # The landing page is the first of ui.PAGES, served at "".
+            paths = ["" if url == cases.LANDING else url for url in urls]
+            timed = load.round_trips(app.url, paths, plan.reruns)
+            for url, path in zip(urls, paths, strict=True):
+                result["pages"][url].append(median(timed[path]))
+    return result
+
+
 def websocket_bytes(plan: Plan, servers: Servers) -> dict:
     """Bytes over the WebSocket per page: first render and a filter change."""
     empty: list[int] = []
@@ -306,6 +323,7 @@ def domain(plan: Plan, _servers: Servers) -> dict:
 BENCHMARKS = {
     "cold_start": cold_start,
     "rerun": rerun,
+    "round_trip": round_trip,
     "bytes": websocket_bytes,
     "memory": memory,
     "load": concurrent_load,
