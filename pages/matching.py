@@ -224,7 +224,7 @@ if mode == "company":
             )
             ui.csv_download(shown, f"matching_company_{pref}.csv", key="company_csv")
         with map_tab:
-            points = matching.company_map_points(results, pref, lang)
+            points = ui.computed(matching.company_map_points, results, pref, lang)
             ui.altair_chart(
                 charts.points_map,
                 points,
@@ -395,7 +395,7 @@ if mode == "municipality":
                         shown, f"matching_peers_{code}.csv", key="peers_csv"
                     )
                 with map_tab:
-                    points = matching.peer_map_points(code, peers, lang)
+                    points = ui.computed(matching.peer_map_points, code, peers, lang)
                     ui.altair_chart(
                         charts.points_map,
                         points,
@@ -433,8 +433,8 @@ def step_links(links, step: str) -> None:
 st.header(tr("matching.approach_heading"))
 with ui.guard():
     steps = ui.computed(matching.approach_steps)
-    sides = figures.origin_sides().set_index("side")
-    origins = figures.agreement_origins()
+    sides = ui.computed(figures.origin_sides).set_index("side")
+    origins = ui.computed(figures.agreement_origins)
     total = int(origins["people"].sum())
     st.write(
         tr(
@@ -448,6 +448,7 @@ with ui.guard():
     links = ui.computed(
         matching.approach_links, lang, mode, tuple(shortlisted), tuple(company_keys)
     )
+    by_step = dict(tuple(links.groupby("step")))
     for step in steps.itertuples():
         with st.container(border=True):
             st.markdown(
@@ -479,7 +480,7 @@ with ui.guard():
                         ),
                     )
                 )
-            step_links(links[links["step"] == step.step], step.step)
+            step_links(by_step.get(step.step, links.iloc[0:0]), step.step)
     rest, rest_share = ui.computed(matching.approach_rest)
     st.caption(
         tr(
