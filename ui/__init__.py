@@ -7,12 +7,12 @@ import itertools
 import logging
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
 import altair as alt
+import cachetools
 import pandas as pd
 import streamlit as st
 
@@ -152,13 +152,18 @@ def _frame_token(frame: pd.DataFrame) -> object:
     )
 
 
-# What `computed` has computed, most recently used last. Shared, not copied:
-# st.cache_data unpickled a copy of each result on every call (about 30 ms a rerun
-# of the matching page), and st.cache_resource's hashing of the arguments cost
-# half a millisecond a call, tens of times a run.
-_COMPUTED_ENTRIES = 256
-_computed_results: OrderedDict[tuple, object] = OrderedDict()
-_computed_lock = threading.Lock()
+# What `computed` has computed, the least recently used dropped first; a result
+# many sessions ask for at once is computed by one while the others wait. Shared,
+# not copied: st.cache_data unpickled a copy of each result on every call (about
+# 30 ms a rerun of the matching page), and st.cache_resource's hashing of the
+# arguments cost half a millisecond a call, tens of times a run.
+@cachetools.cached(
+    cachetools.LRUCache(256),
+    key=lambda key, function, args: key,
+    condition=threading.Condition(),
+)
+def _computed(key: tuple, function, args: tuple) -> object:
+    return _shared(function(*args))
 
 
 def _argument_key(value: object) -> object:
@@ -184,17 +189,7 @@ def computed(function, *args):
     """
     name = f"{function.__module__}.{function.__qualname__}"
     key = (name, tuple(map(_argument_key, args)), data.versions())
-    with _computed_lock:
-        if key in _computed_results:
-            _computed_results.move_to_end(key)
-            return _computed_results[key]
-    # Computed outside the lock: two sessions asking at once may both compute it.
-    result = _shared(function(*args))
-    with _computed_lock:
-        _computed_results[key] = result
-        while len(_computed_results) > _COMPUTED_ENTRIES:
-            _computed_results.popitem(last=False)
-    return result
+    return _computed(key, function, args)
 
 
 def sources(*keys: str, year_of: tuple[str, int] | None = None) -> None:
