@@ -79,7 +79,7 @@ def detail_for(area: Bounds) -> Detail:
 
     Coordinates are rounded to the coarsest power of ten whose error (half a unit)
     stays within a pixel of the map, about 1,000 pixels across `area`: two
-    decimals for 北海道 (a pixel is about 0.01°), three for most prefectures.
+    decimals for 北海道 (a pixel there is about 0.006°), three for most prefectures.
     """
     west, south, east, north = area
     span = max(east - west, north - south)
