@@ -80,6 +80,14 @@ with ui.guard():
             del spec["height"]
         # Legends under a chart in rows of three entries, not one tall column.
         spec["config"]["legend"]["columns"] = LEGEND_COLUMNS
+        # Room on the right for the value written past the longest bar, which the
+        # chart's fitting to its box does not count (as in the exported images).
+        spec["padding"] = {
+            "left": 5,
+            "top": 5,
+            "bottom": 5,
+            "right": render.EDGE_PADDING,
+        }
         # Many sources make a long footer: the chart leaves it room on a laptop.
         many = len(slide.sources) > LONG_FOOTER_SOURCES
         box = "present_chart_short" if many else "present_chart"

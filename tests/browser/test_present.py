@@ -191,7 +191,6 @@ CHART_WIDER_THAN_A_PHONE = (
 )
 KNOWN_FAULTS = {
     ("trend", "en", "phone"): CHART_WIDER_THAN_A_PHONE + " (the legend)",
-    ("fields", "en", "phone"): CHART_WIDER_THAN_A_PHONE + " (the bar labels)",
     ("companies", "ja", "phone"): CHART_WIDER_THAN_A_PHONE + " (the bar labels)",
     ("companies", "en", "phone"): CHART_WIDER_THAN_A_PHONE + " (the bar labels)",
     ("origins", "ja", "phone"): CHART_WIDER_THAN_A_PHONE,
