@@ -765,8 +765,7 @@ def legend_spec(pref_code: str | None, lang: str) -> dict:
 
 @shared_cache(maxsize=96)
 def _legend_spec(pref_code: str | None, lang: str, version: tuple) -> dict:
-    counts = verdict_counts(facts_in_view(pref_code), lang)
-    return legend_chart(counts, lang).to_dict()
+    return legend_chart(verdict_counts_in_view(pref_code, lang), lang).to_dict()
 
 
 def legend_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from kigyojin import eligibility, fmt, rules, subsidy
+from kigyojin import eligibility, fmt, maps, rules, subsidy
 from kigyojin.charts import check as charts
 from kigyojin.errors import KigyojinError
 from kigyojin.i18n import label
@@ -263,14 +263,7 @@ def yes_no(text_key: str, key: str, default: str, options=ANSWERS) -> bool | Non
 
 def company_tab() -> None:
     """Step by step: type, company and employee, host, period, verdict, estimate."""
-    prefectures = ui.table("prefectures")
-    names = dict(
-        zip(
-            prefectures["pref_code"],
-            prefectures["pref_en" if lang == "en" else "pref_name"],
-            strict=True,
-        )
-    )
+    names = ui.computed(maps.prefecture_names, lang)
 
     st.subheader(tr("check.step_kind"))
     kind = kind_choice()

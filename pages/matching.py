@@ -123,7 +123,7 @@ if mode == "company":
     st.header(tr("matching.company_heading"))
     with ui.guard():
         prefectures = ui.table("prefectures").set_index("pref_code")
-        pref_names = prefectures["pref_name" if lang == "ja" else "pref_en"]
+        pref_names = ui.computed(maps.prefecture_names, lang)
         left, right = st.columns(2)
         with left:
             pref = ui.url_choice(
@@ -243,9 +243,7 @@ if mode == "municipality":
     st.header(tr("matching.municipality_heading"))
     with ui.guard():
         master = ui.table("municipalities")
-        pref_names = ui.table("prefectures").set_index("pref_code")[
-            "pref_en" if lang == "en" else "pref_name"
-        ]
+        pref_names = ui.computed(maps.prefecture_names, lang)
         options = {
             row.code: tr(
                 "matching.municipality_option",
